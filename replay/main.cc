@@ -1,0 +1,46 @@
+// amber-replay: the analyst's tool. Dispatches to the subcommands of replay/commands.h.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "replay/commands.h"
+
+namespace {
+
+using amber::replay::Command;
+
+constexpr Command kCommands[] = {
+    {"info", "header, host, time range, counts per event kind, losses, chunks",
+     amber::replay::RunInfo},
+    {"verify", "one verdict line: intact, truncated, tampered or corrupt",
+     amber::replay::RunVerify},
+    {"export", "write a capture's records as JSON lines", amber::replay::RunExport},
+    {"import", "build a capture from JSON lines", amber::replay::RunImport},
+};
+
+void Usage(FILE* out) {
+  std::fprintf(out, "usage: amber-replay COMMAND [ARGS...]\n\ncommands:\n");
+  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "\n'amber-replay COMMAND --help' describes one command.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    Usage(stderr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "-h" || name == "--help" || name == "help") {
+    Usage(stdout);
+    return 0;
+  }
+  for (const Command& c : kCommands) {
+    if (name == c.name) return c.run(std::vector<std::string>(argv + 2, argv + argc));
+  }
+  std::fprintf(stderr, "amber-replay: unknown command '%s'\n", name.c_str());
+  Usage(stderr);
+  return 2;
+}

@@ -1,0 +1,37 @@
+// The integrity chain: BLAKE2b-256 (libsodium's crypto_generichash) over the bytes as stored.
+//
+// chain_0 = H(preamble); chain_i = H(chain_{i-1} || chunk header [0,40) || stored payload).
+// See docs/capture-format.md, "Integrity". Also CRC-32 (zlib) for the per-chunk checksums, which
+// tell accidental damage (corrupt) from a consistent edit (tampered). Values; not thread-safe.
+#ifndef AMBER_STORE_HASH_H_
+#define AMBER_STORE_HASH_H_
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace amber::store {
+
+using Digest = std::array<uint8_t, 32>;
+
+class HashChain {
+ public:
+  // Starts the chain from the file's preamble.
+  void Start(std::span<const uint8_t> preamble);
+  // Links one chunk: the hashed part of its header and its stored payload.
+  void Link(std::span<const uint8_t> header_part, std::span<const uint8_t> payload);
+  const Digest& value() const { return value_; }
+
+ private:
+  Digest value_{};
+};
+
+uint32_t Crc32(std::span<const uint8_t> data);
+std::string DigestHex(const Digest& digest);
+std::string BytesHex(std::span<const uint8_t> bytes);
+inline std::string DigestBytes(const Digest& d) { return std::string(d.begin(), d.end()); }
+
+}  // namespace amber::store
+
+#endif  // AMBER_STORE_HASH_H_
