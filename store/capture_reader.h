@@ -57,15 +57,15 @@ class CaptureReader {
   uint64_t file_size() const { return chunks_->file_size(); }
 
  private:
-  CaptureReader(std::string path, std::unique_ptr<ChunkReader> chunks)
-      : path_(std::move(path)), chunks_(std::move(chunks)) {}
-  bool Decode(RawChunk& raw, Chunk* chunk);
+  CaptureReader(std::string path, std::unique_ptr<ChunkReader> chunks, bool salvage)
+      : path_(std::move(path)), chunks_(std::move(chunks)), salvage_(salvage) {}
 
   std::string path_;
   std::unique_ptr<ChunkReader> chunks_;
+  bool salvage_;
+  std::vector<IndexEntry> seen_;  // chunks read so far, to check the footer's index against
   CaptureHeader header_;
   std::optional<Footer> footer_;
-  std::vector<Problem> decode_problems_;
 };
 
 // Verify reads a whole capture, decoding every chunk, and gives one verdict.

@@ -38,6 +38,9 @@ struct WriterOptions {
   uint32_t max_files = 0;                   // keep at most this many files; 0 = all
   // Boot-time clock, injectable for tests. Default: CLOCK_BOOTTIME.
   std::function<uint64_t()> now_ns;
+  // Called after each rotated file is opened, so the recorder can write into it what a file
+  // read on its own needs (a fresh process snapshot, the containers alive).
+  std::function<void(class CaptureWriter&)> on_new_file;
 };
 
 struct WriterStats {
@@ -84,11 +87,13 @@ class CaptureWriter {
   CaptureWriter(Env* env, std::string path, CaptureHeader header, WriterOptions options);
   struct Pending;
   Status OpenNextFile();
-  Status FlushKind(ChunkKind kind);
+  Status Admit();
+  Status AfterAppend(Pending& pending, uint64_t time_ns);
+  Status FlushPending(Pending& pending);
+  Status FlushAll();
+  Status WriteChunk(const ChunkInfo& info, const std::string& body);
   Status FinishFile(const std::string& stop_reason);
   Status MaybeRotate(uint64_t now);
-  Status Fail(Status status);
-  Status Check() const { return error_; }
   std::string FilePath(uint32_t index) const;
 
   Env* env_;
@@ -96,7 +101,7 @@ class CaptureWriter {
   CaptureHeader header_;
   WriterOptions options_;
   std::unique_ptr<ChunkWriter> chunks_;  // the current file
-  std::vector<std::unique_ptr<Pending>> pending_;  // one per buffered chunk kind
+  std::vector<std::unique_ptr<Pending>> pending_;  // one per buffered kind, in flush order
   std::deque<std::string> files_;
   WriterStats stats_;
   uint64_t file_started_ns_ = 0;

@@ -66,6 +66,11 @@ class ChunkReader {
   uint32_t chunks_read() const { return sequence_; }
   uint64_t offset() const { return offset_; }
 
+  // For the layer above: a problem found in a chunk's decoded content (it counts in verdict()).
+  void AddProblem(Verdict verdict, uint64_t offset, std::string message) {
+    Report(verdict, offset, std::move(message));
+  }
+
  private:
   ChunkReader(std::unique_ptr<ReadableFile> file, bool salvage, uint64_t size);
   enum class Step { kChunk, kStop, kSkip };
@@ -81,12 +86,11 @@ class ChunkReader {
   uint64_t offset_ = 0;
   uint32_t sequence_ = 0;  // chunks accepted so far, the next expected sequence number
   HashChain chain_;
-  bool preamble_ok_ = false;
+  bool chain_broken_ = false;  // salvage skipped bytes: re-anchor on the next chunk's digest
   bool after_footer_ = false;
   uint64_t footer_offset_ = 0;
   bool clean_end_ = false;
   bool done_ = false;
-  bool truncated_ = false;
   std::vector<Problem> problems_;
   std::vector<uint8_t> stored_;
 };

@@ -33,6 +33,8 @@ class ChunkWriter {
                                                    bool sync_each_chunk);
 
   // Appends one chunk whose body is `raw` (compressed here unless compression does not help).
+  // On failure the file is cut back to the end of the previous chunk and the writer's state is
+  // unchanged, so another chunk (a footer) may still be tried.
   Status Append(const ChunkInfo& info, std::span<const uint8_t> raw);
   // Appends the trailer after the footer chunk (which must be the last Append) and closes.
   Status Finish();
@@ -47,6 +49,7 @@ class ChunkWriter {
 
  private:
   ChunkWriter(std::unique_ptr<WritableFile> file, bool sync_each_chunk);
+  Status Rewind(Status failure);
 
   std::unique_ptr<WritableFile> file_;
   bool sync_each_chunk_;

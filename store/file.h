@@ -23,6 +23,8 @@ class WritableFile {
   virtual ~WritableFile() = default;
   // Appends all of data or fails; a failure may leave a prefix of data written.
   virtual Status Append(std::span<const uint8_t> data) = 0;
+  // Cuts the file back to `size` bytes (dropping a torn chunk after a failed write).
+  virtual Status Truncate(uint64_t size) = 0;
   // Makes appended data durable (fdatasync).
   virtual Status Sync() = 0;
   virtual Status Close() = 0;

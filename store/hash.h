@@ -22,12 +22,16 @@ class HashChain {
   // Links one chunk: the hashed part of its header and its stored payload.
   void Link(std::span<const uint8_t> header_part, std::span<const uint8_t> payload);
   const Digest& value() const { return value_; }
+  // Continues the chain from a known digest (the reader re-anchoring after a skipped region).
+  void Reset(const Digest& value) { value_ = value; }
 
  private:
   Digest value_{};
 };
 
 uint32_t Crc32(std::span<const uint8_t> data);
+// `n` random bytes from the operating system (ids of captures and recordings).
+std::string RandomBytes(size_t n);
 std::string DigestHex(const Digest& digest);
 std::string BytesHex(std::span<const uint8_t> bytes);
 inline std::string DigestBytes(const Digest& d) { return std::string(d.begin(), d.end()); }
