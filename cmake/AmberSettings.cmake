@@ -4,7 +4,7 @@ add_library(amber_settings INTERFACE)
 target_include_directories(amber_settings INTERFACE ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
 target_compile_options(amber_settings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wformat=2 -Wimplicit-fallthrough -Wmissing-declarations -Wnull-dereference
+  -Wformat=2 -Wimplicit-fallthrough -Wmissing-declarations
   $<$<CXX_COMPILER_ID:GNU>:-Wduplicated-cond -Wlogical-op>
   -Werror=return-type -Werror=unused-result)
 

@@ -88,6 +88,7 @@ Result<VerifyReport> VerifyCapture(Env* env, const std::string& path) {
     report.records += raw.records;
     report.events += chunk.body.events.size();
     if (chunk.kind == ChunkKind::kFooter) report.has_footer = true;
+    if (chunk.kind == ChunkKind::kHeader) report.header = std::move(chunk.body.header);
   }
   report.verdict = chunks.verdict();
   if (!chunks.problems().empty()) report.first_problem = chunks.problems().front();

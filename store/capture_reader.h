@@ -77,6 +77,7 @@ struct VerifyReport {
   uint64_t events = 0;
   uint64_t records = 0;                  // records of every kind
   bool has_footer = false;
+  std::optional<CaptureHeader> header;   // when the header chunk could be read
 };
 // NotFound for a missing file; otherwise a report, whatever the bytes are.
 Result<VerifyReport> VerifyCapture(Env* env, const std::string& path);
