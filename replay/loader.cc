@@ -1,0 +1,490 @@
+#include "replay/loader.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include "replay/process_state.h"
+#include "replay/render.h"
+#include "replay/row_writer.h"
+#include "replay/schema_sql.h"
+#include "store/capture_reader.h"
+#include "store/hash.h"
+
+namespace amber::replay {
+
+namespace {
+
+using store::ChunkKind;
+using store::Verdict;
+
+std::string Hex(const std::string& bytes) {
+  return store::BytesHex(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+}
+
+// The schema file's sections (see the top of schema.sql).
+std::string_view Section(std::string_view marker_or_start, std::string_view end_marker) {
+  std::string_view sql = kSchemaSql;
+  size_t begin = marker_or_start.empty() ? 0 : sql.find(marker_or_start);
+  size_t end = end_marker.empty() ? sql.size() : sql.find(end_marker);
+  AMBER_CHECK(begin != std::string_view::npos && end != std::string_view::npos && begin <= end);
+  return sql.substr(begin, end - begin);
+}
+
+struct Input {
+  std::string path;
+  store::VerifyReport report;
+  store::CaptureHeader header;
+  std::string uuid;  // hex capture id
+};
+
+// Containers of one host: runtime id -> row, ids assigned at first sight.
+class ContainerTable {
+ public:
+  ContainerTable(int64_t host_id, int64_t* next_id) : host_id_(host_id), next_id_(next_id) {}
+
+  int64_t Resolve(const std::string& runtime_id, int64_t utc_ns) {
+    if (runtime_id.empty()) return 0;
+    if (last_ != nullptr && last_->record.id == runtime_id) {
+      Touch(last_, utc_ns);
+      return last_->id;
+    }
+    auto it = rows_.find(runtime_id);
+    if (it == rows_.end()) {
+      ContainerRow row;
+      row.id = (*next_id_)++;
+      row.host_id = host_id_;
+      row.record.id = runtime_id;
+      row.inferred = true;  // until a metadata record arrives
+      row.first_seen_ns = row.last_seen_ns = utc_ns;
+      it = rows_.emplace(runtime_id, std::move(row)).first;
+    }
+    last_ = &it->second;
+    Touch(last_, utc_ns);
+    return last_->id;
+  }
+
+  void Update(const store::ContainerRecord& record, int64_t utc_ns) {
+    int64_t id = Resolve(record.id, utc_ns);
+    if (id == 0) return;
+    ContainerRow& row = rows_[record.id];
+    row.record = record;  // the latest metadata wins
+    row.inferred = false;
+  }
+
+  Status WriteAll(RowWriter* writer) {
+    std::vector<const ContainerRow*> rows;
+    for (const auto& [key, row] : rows_) rows.push_back(&row);
+    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->id < b->id; });
+    for (const ContainerRow* row : rows) AMBER_RETURN_IF_ERROR(writer->WriteContainer(*row));
+    return Status::Ok();
+  }
+
+ private:
+  static void Touch(ContainerRow* row, int64_t utc_ns) {
+    row->first_seen_ns = std::min(row->first_seen_ns, utc_ns);
+    row->last_seen_ns = std::max(row->last_seen_ns, utc_ns);
+  }
+  int64_t host_id_;
+  int64_t* next_id_;
+  std::map<std::string, ContainerRow> rows_;
+  ContainerRow* last_ = nullptr;
+};
+
+// One Load() call.
+class LoadRun {
+ public:
+  LoadRun(store::Env* env, Database* db, const LoadOptions& options)
+      : env_(env), db_(db), options_(options) {}
+
+  Result<LoadReport> Run(const std::vector<std::string>& paths);
+
+ private:
+  Status VerifyAll(const std::vector<std::string>& paths);
+  Result<int64_t> HostId(const store::HostInfo& host);
+  Status LoadHost(const std::vector<const Input*>& inputs, int64_t host_id);
+  Status LoadCapture(const Input& input, int64_t host_id, ProcessState* state,
+                     ContainerTable* containers);
+  Status HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
+                     ContainerTable* containers);
+  void Progress(const std::string& path);
+
+  store::Env* env_;
+  Database* db_;
+  const LoadOptions& options_;
+  std::vector<Input> inputs_;
+  std::unique_ptr<RowWriter> writer_;
+  LoadReport report_;
+  int64_t capture_id_ = 0;
+  int64_t next_capture_id_ = 1, next_host_id_ = 1, next_process_id_ = 1, next_container_id_ = 1;
+  uint64_t events_total_ = 0, events_done_ = 0;
+  int64_t load_order_ = 0;
+};
+
+Status LoadRun::VerifyAll(const std::vector<std::string>& paths) {
+  std::set<std::string> seen;
+  Result<Statement> known = db_->Prepare("SELECT path FROM captures WHERE capture_uuid = ?1");
+  if (!known.ok()) return known.status();
+  for (const std::string& path : paths) {
+    Result<store::VerifyReport> report = store::VerifyCapture(env_, path);
+    if (!report.ok()) return report.status().Annotate("verify capture " + path);
+    if (!report->header) {
+      return Status::Corruption("load capture " + path + ": no readable header (" +
+                                (report->first_problem ? report->first_problem->message : "") +
+                                ")");
+    }
+    Verdict v = report->verdict;
+    if ((v == Verdict::kTampered || v == Verdict::kCorrupt) && !options_.force) {
+      return Status::Corruption("load capture " + path + ": verdict " +
+                                std::string(store::VerdictName(v)) + " (" +
+                                report->first_problem->message +
+                                "); refusing it (--force loads its readable chunks)");
+    }
+    Input input{path, std::move(report).value(), {}, {}};
+    input.header = *input.report.header;
+    input.uuid = Hex(input.header.capture_id);
+    if (!seen.insert(input.uuid).second) {
+      return Status::AlreadyExists("load capture " + path + ": capture " + input.uuid +
+                                   " given twice");
+    }
+    known->BindText(1, input.uuid);
+    Result<bool> row = known->Step();
+    if (!row.ok()) return row.status();
+    if (row.value()) {
+      std::string earlier = known->ColumnString(0);
+      known->Reset();
+      return Status::AlreadyExists("load capture " + path + ": capture " + input.uuid +
+                                   " is already in the case database (loaded from " + earlier +
+                                   ")");
+    }
+    known->Reset();
+    events_total_ += input.report.events;
+    inputs_.push_back(std::move(input));
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> LoadRun::HostId(const store::HostInfo& host) {
+  Result<Statement> find = db_->Prepare(
+      "SELECT id FROM hosts WHERE machine_id IS ?1 AND boot_id IS ?2 AND hostname IS ?3");
+  if (!find.ok()) return find.status();
+  find->BindBytes(1, host.machine_id);
+  find->BindBytes(2, host.boot_id);
+  find->BindBytes(3, host.hostname);
+  Result<bool> row = find->Step();
+  if (!row.ok()) return row.status();
+  if (row.value()) return find->ColumnInt(0);
+  Result<Statement> insert = db_->Prepare(
+      "INSERT INTO hosts(id,hostname,machine_id,boot_id,kernel_release,kernel_version,arch,cpus) "
+      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+  if (!insert.ok()) return insert.status();
+  int64_t id = next_host_id_++;
+  insert->BindInt(1, id);
+  insert->BindBytes(2, host.hostname);
+  insert->BindBytes(3, host.machine_id);
+  insert->BindBytes(4, host.boot_id);
+  insert->BindBytes(5, host.kernel_release);
+  insert->BindBytes(6, host.kernel_version);
+  insert->BindBytes(7, host.arch);
+  insert->BindInt(8, host.cpus);
+  AMBER_RETURN_IF_ERROR(insert->Run());
+  return id;
+}
+
+void LoadRun::Progress(const std::string& path) {
+  if (options_.progress) options_.progress(LoadProgress{events_done_, events_total_, path});
+}
+
+Status LoadRun::HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
+                            ContainerTable* containers) {
+  EventLinks links;
+  links.capture_id = capture_id_;
+  links.utc_ns = static_cast<int64_t>(e.time_ns) + offset;
+  links.container_id = containers->Resolve(e.context.container_id, links.utc_ns);
+  ProcessRow* self = state->Attribute(e.context, e.time_ns, links.container_id);
+  links.process_id = self->id;
+  ExecOutcome exec;
+  switch (e.op) {
+    case store::Op::kFork:
+      if (const auto* a = std::get_if<store::ForkArgs>(&e.args)) {
+        ProcessRow* child = state->OnFork(self, e, *a);
+        if (child != nullptr) links.child_process_id = child->id;
+      }
+      break;
+    case store::Op::kExec: {
+      store::ExecArgs none;
+      const auto* a = std::get_if<store::ExecArgs>(&e.args);
+      exec = state->OnExec(self, e, a != nullptr ? *a : none);
+      links.exec = &exec;
+      break;
+    }
+    case store::Op::kExit: {
+      const auto* a = std::get_if<store::ExitArgs>(&e.args);
+      state->OnExit(self, e, a != nullptr ? *a : store::ExitArgs{});
+      break;
+    }
+    default:
+      if (TableForOp(e.op) == EventTable::kTarget) {
+        const auto* a = std::get_if<store::TargetArgs>(&e.args);
+        const ProcessRow* target = a != nullptr ? state->FindByPid(a->target_pid) : nullptr;
+        if (target != nullptr) links.target_process_id = target->id;
+      }
+  }
+  return writer_->WriteEvent(e, links);
+}
+
+Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* state,
+                            ContainerTable* containers) {
+  const store::CaptureHeader& h = input.header;
+  const int64_t offset = h.ToUnixNs(0);
+  capture_id_ = next_capture_id_++;
+  bool forced = input.report.verdict == Verdict::kTampered ||
+                input.report.verdict == Verdict::kCorrupt;
+  auto reader = store::CaptureReader::Open(env_, input.path, {.salvage = forced});
+  if (!reader.ok()) return reader.status().Annotate("load capture " + input.path);
+  state->SetCapture(capture_id_, offset);
+
+  LoadedCapture loaded{input.path, std::string(store::VerdictName(input.report.verdict)), forced,
+                       0, 0};
+  uint64_t snapshot = 0, container_records = 0, lost = 0;
+  std::optional<uint64_t> first_ns, last_ns;
+  std::optional<store::Footer> footer;
+  store::Chunk chunk;
+  std::vector<uint32_t> order;
+  while ((*reader)->Next(&chunk)) {
+    switch (chunk.kind) {
+      case ChunkKind::kSnapshot:
+        for (const store::ProcessRecord& p : chunk.body.processes) {
+          int64_t utc = static_cast<int64_t>(p.observed_ns) + offset;
+          state->Seed(p, containers->Resolve(p.context.container_id, utc));
+          ++snapshot;
+        }
+        state->FinishSnapshot();
+        break;
+      case ChunkKind::kContainers:
+        for (const store::ContainerRecord& c : chunk.body.containers) {
+          containers->Update(c, static_cast<int64_t>(c.observed_ns) + offset);
+          ++container_records;
+        }
+        break;
+      case ChunkKind::kEvents: {
+        // Events are in the order the recorder consumed its per-CPU buffers: put each chunk in
+        // time order (stable, so equal times keep their order) before the state machine sees it.
+        const auto& events = chunk.body.events;
+        order.resize(events.size());
+        std::iota(order.begin(), order.end(), 0u);
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+          return events[a].time_ns < events[b].time_ns;
+        });
+        for (uint32_t i : order) {
+          const store::Event& e = events[i];
+          AMBER_RETURN_IF_ERROR(HandleEvent(e, offset, state, containers));
+          if (!first_ns || e.time_ns < *first_ns) first_ns = e.time_ns;
+          if (!last_ns || e.time_ns > *last_ns) last_ns = e.time_ns;
+          if ((++events_done_ & 0xfff) == 0) {
+            AMBER_RETURN_IF_ERROR(state->Expire(e.time_ns));
+            if ((events_done_ & 0xffff) == 0) Progress(input.path);
+          }
+        }
+        loaded.events += events.size();
+        break;
+      }
+      case ChunkKind::kLosses:
+        for (const store::LossRecord& l : chunk.body.losses) {
+          GapRow gap{capture_id_, store::LossSourceName(l.source), std::nullopt, l.count,
+                     static_cast<int64_t>(l.first_ns) + offset,
+                     static_cast<int64_t>(l.last_ns) + offset, l.reason};
+          if (l.cpu != store::kNoCpu) gap.cpu = l.cpu;
+          AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
+          lost += l.count;
+          ++loaded.gaps;
+        }
+        break;
+      case ChunkKind::kFooter:
+        footer = chunk.body.footer;
+        break;
+      default:
+        break;  // stats: counters only; header: already read
+    }
+  }
+  // Where the file stops short or was damaged, evidence is missing: say so.
+  for (const store::Problem& p : (*reader)->problems()) {
+    GapRow gap{capture_id_, std::string(store::VerdictName(p.verdict)), std::nullopt, std::nullopt,
+               std::nullopt, std::nullopt, p.message};
+    if (last_ns) gap.first_ns = static_cast<int64_t>(*last_ns) + offset;
+    AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
+    ++loaded.gaps;
+  }
+  if ((*reader)->problems().empty() && input.report.verdict == Verdict::kTruncated) {
+    GapRow gap{capture_id_, "truncated", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+               "capture ends without a footer"};
+    if (last_ns) gap.first_ns = static_cast<int64_t>(*last_ns) + offset;
+    AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
+    ++loaded.gaps;
+  }
+
+  Result<Statement> insert = db_->Prepare(
+      "INSERT INTO captures(id,capture_uuid,recording_uuid,file_index,previous_digest,path,"
+      "file_size,host_id,recorder_name,recorder_version,options,btf_id,clock_offset_ns,started_ns,"
+      "stopped_ns,stop_reason,first_ns,last_ns,verdict,first_problem,forced,digest,chunks,events,"
+      "snapshot_processes,container_records,lost_events,load_order) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+      "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)");
+  if (!insert.ok()) return insert.status();
+  Statement& s = *insert;
+  s.BindInt(1, capture_id_);
+  s.BindText(2, input.uuid);
+  s.BindText(3, Hex(h.recording_id));
+  s.BindInt(4, h.file_index);
+  if (!h.previous_digest.empty()) s.BindText(5, Hex(h.previous_digest));
+  s.BindBytes(6, input.path);
+  s.BindInt(7, static_cast<int64_t>((*reader)->file_size()));
+  s.BindInt(8, host_id);
+  s.BindBytes(9, h.recorder_name);
+  s.BindBytes(10, h.recorder_version);
+  s.BindText(11, KeyValuesJson(h.options));
+  if (!h.btf_id.empty()) s.BindText(12, Hex(h.btf_id));
+  s.BindInt(13, offset);
+  s.BindInt(14, h.ToUnixNs(h.started_ns));
+  if (footer) {
+    s.BindInt(15, h.ToUnixNs(footer->stopped_ns));
+    s.BindBytes(16, footer->stop_reason);
+  }
+  if (first_ns) s.BindInt(17, h.ToUnixNs(*first_ns));
+  if (last_ns) s.BindInt(18, h.ToUnixNs(*last_ns));
+  s.BindText(19, loaded.verdict);
+  if (input.report.first_problem) s.BindBytes(20, input.report.first_problem->message);
+  s.BindInt(21, forced);
+  s.BindText(22, store::DigestHex(input.report.digest));
+  s.BindInt(23, input.report.chunks);
+  s.BindInt(24, static_cast<int64_t>(loaded.events));
+  s.BindInt(25, static_cast<int64_t>(snapshot));
+  s.BindInt(26, static_cast<int64_t>(container_records));
+  s.BindInt(27, static_cast<int64_t>(lost));
+  s.BindInt(28, load_order_++);
+  AMBER_RETURN_IF_ERROR(s.Run().Annotate("insert capture " + input.path));
+
+  Result<Statement> probe = db_->Prepare(
+      "INSERT INTO capture_probes(capture_id,name,status,detail,ops) VALUES (?1,?2,?3,?4,?5)");
+  if (!probe.ok()) return probe.status();
+  for (const store::ProbeRecord& p : h.probes) {
+    probe->BindInt(1, capture_id_);
+    probe->BindBytes(2, p.name);
+    probe->BindText(3, store::ProbeStatusName(p.status));
+    probe->BindBytesOrNull(4, p.detail);
+    std::vector<std::string> ops;
+    for (store::Op op : p.ops) ops.push_back(store::OpName(op));
+    probe->BindText(5, JsonStringArray(ops));
+    AMBER_RETURN_IF_ERROR(probe->Run());
+  }
+  report_.events += loaded.events;
+  report_.gaps += loaded.gaps;
+  report_.captures.push_back(std::move(loaded));
+  Progress(input.path);
+  return Status::Ok();
+}
+
+Status LoadRun::LoadHost(const std::vector<const Input*>& inputs, int64_t host_id) {
+  uint64_t written = 0;
+  ProcessState state(host_id, &next_process_id_, [&](const ProcessRow& row) {
+    ++written;
+    return writer_->WriteProcess(row);
+  });
+  ContainerTable containers(host_id, &next_container_id_);
+  for (const Input* input : inputs) {
+    AMBER_RETURN_IF_ERROR(LoadCapture(*input, host_id, &state, &containers));
+  }
+  report_.inferred_processes += state.inferred_count();
+  AMBER_RETURN_IF_ERROR(state.FlushAll());
+  report_.processes += written;
+  return containers.WriteAll(writer_.get());
+}
+
+Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
+  AMBER_RETURN_IF_ERROR(InitSchema(db_));
+  AMBER_RETURN_IF_ERROR(VerifyAll(paths));
+  // Deterministic order whatever the command line: host boot, then time, recording, file index.
+  std::vector<const Input*> sorted;
+  for (const Input& input : inputs_) sorted.push_back(&input);
+  auto key = [](const Input* i) {
+    const store::HostInfo& host = i->header.host;
+    return std::tie(host.machine_id, host.boot_id, host.hostname, i->header.started_ns,
+                    i->header.recording_id, i->header.file_index, i->uuid);
+  };
+  std::sort(sorted.begin(), sorted.end(), [&](auto* a, auto* b) { return key(a) < key(b); });
+
+  // Bulk-load settings (docs/schema.md, "Loading"): a rollback journal (appended pages cost
+  // nothing to journal, and a crash leaves the case as it was), no fsync until the end.
+  AMBER_RETURN_IF_ERROR(db_->Exec(
+      "PRAGMA synchronous=OFF; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"));
+  for (auto [counter, sql] :
+       {std::pair{&next_capture_id_, "SELECT coalesce(max(id),0)+1 FROM captures"},
+        std::pair{&next_host_id_, "SELECT coalesce(max(id),0)+1 FROM hosts"},
+        std::pair{&next_process_id_, "SELECT coalesce(max(id),0)+1 FROM processes"},
+        std::pair{&next_container_id_, "SELECT coalesce(max(id),0)+1 FROM containers"},
+        std::pair{&load_order_, "SELECT coalesce(max(load_order),-1)+1 FROM captures"}}) {
+    Result<int64_t> v = db_->QueryInt(sql);
+    if (!v.ok()) return v.status();
+    *counter = *v;
+  }
+
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(db_);
+  if (!tx.ok()) return tx.status();
+  // Indexes are rebuilt after the insert: maintaining them row by row is several times slower.
+  {
+    Result<Statement> names = db_->Prepare(
+        "SELECT name FROM sqlite_schema WHERE type='index' AND sql IS NOT NULL ORDER BY name");
+    if (!names.ok()) return names.status();
+    std::vector<std::string> drop;
+    for (Result<bool> r = names->Step(); r.ok() && r.value(); r = names->Step()) {
+      drop.push_back(names->ColumnString(0));
+    }
+    names->Reset();
+    for (const std::string& name : drop) {
+      AMBER_RETURN_IF_ERROR(db_->Exec("DROP INDEX IF EXISTS \"" + name + "\""));
+    }
+  }
+  Result<std::unique_ptr<RowWriter>> writer = RowWriter::Create(db_);
+  if (!writer.ok()) return writer.status();
+  writer_ = std::move(writer).value();
+
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    std::vector<const Input*> group;
+    auto same_host = [](const store::HostInfo& a, const store::HostInfo& b) {
+      return a.machine_id == b.machine_id && a.boot_id == b.boot_id && a.hostname == b.hostname;
+    };
+    while (j < sorted.size() && same_host(sorted[j]->header.host, sorted[i]->header.host)) {
+      group.push_back(sorted[j++]);
+    }
+    Result<int64_t> host_id = HostId(sorted[i]->header.host);
+    if (!host_id.ok()) return host_id.status();
+    AMBER_RETURN_IF_ERROR(LoadHost(group, *host_id));
+    i = j;
+  }
+  writer_.reset();  // finalize statements before the schema changes
+  AMBER_RETURN_IF_ERROR(CreateIndexes(db_));
+  AMBER_RETURN_IF_ERROR((*tx)->Commit());
+  return std::move(report_);
+}
+
+}  // namespace
+
+Status InitSchema(Database* db) {
+  return db->Exec(Section("", "-- @indexes")).Annotate("create schema");
+}
+
+Status CreateIndexes(Database* db) {
+  return db->Exec(Section("-- @indexes", "")).Annotate("create indexes");
+}
+
+Result<LoadReport> Loader::Load(const std::vector<std::string>& paths) {
+  LoadRun run(env_, db_, options_);
+  return run.Run(paths);
+}
+
+}  // namespace amber::replay

@@ -1,0 +1,73 @@
+// Loader: captures into a case database (docs/schema.md, "Loading").
+//
+// Load() verifies every capture first and refuses, before writing anything, a tampered or corrupt
+// capture (unless forced, which is recorded), a capture already in the database, or the same
+// capture twice. Then it orders the captures: grouped by host boot (machine id, boot id, hostname),
+// and within a host by (start time, recording id, file index), which puts the rotated files of a
+// recording in sequence; each host's captures stream through one ProcessState, so processes carry
+// over from file to file. The whole load is one transaction: it adds everything or nothing.
+// Indexes are dropped before and rebuilt after the bulk insert.
+//
+// Deterministic: the same captures (in any command-line order) give the same rows and ids. No
+// wall-clock time or random value is stored. Memory is bounded by one chunk plus live processes.
+// Single-threaded; the Env and Database must outlive the Loader.
+#ifndef AMBER_REPLAY_LOADER_H_
+#define AMBER_REPLAY_LOADER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "replay/db.h"
+#include "store/file.h"
+
+namespace amber::replay {
+
+struct LoadProgress {
+  uint64_t events_done = 0;
+  uint64_t events_total = 0;  // from verification
+  std::string path;           // capture being loaded
+};
+
+struct LoadOptions {
+  bool force = false;  // load tampered or corrupt captures (their readable chunks, salvaged)
+  std::function<void(const LoadProgress&)> progress;  // called every few thousand events
+};
+
+struct LoadedCapture {
+  std::string path;
+  std::string verdict;
+  bool forced = false;
+  uint64_t events = 0;
+  uint64_t gaps = 0;
+};
+
+struct LoadReport {
+  std::vector<LoadedCapture> captures;  // in load order
+  uint64_t events = 0;
+  uint64_t processes = 0;  // incarnations written
+  uint64_t inferred_processes = 0;
+  uint64_t gaps = 0;
+};
+
+// Creates the tables and views if absent (idempotent).
+Status InitSchema(Database* db);
+Status CreateIndexes(Database* db);
+
+class Loader {
+ public:
+  Loader(store::Env* env, Database* db, LoadOptions options)
+      : env_(env), db_(db), options_(std::move(options)) {}
+  Result<LoadReport> Load(const std::vector<std::string>& paths);
+
+ private:
+  store::Env* env_;
+  Database* db_;
+  LoadOptions options_;
+};
+
+}  // namespace amber::replay
+
+#endif  // AMBER_REPLAY_LOADER_H_

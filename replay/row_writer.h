@@ -1,0 +1,94 @@
+// RowWriter: the prepared INSERT statements of a load, one per table, and the mapping of capture
+// records onto rows (docs/schema.md). Every value is bound as a parameter.
+//
+// Used by the Loader only, inside its transaction. Owns its statements; the Database must outlive
+// it. Single-threaded.
+#ifndef AMBER_REPLAY_ROW_WRITER_H_
+#define AMBER_REPLAY_ROW_WRITER_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "replay/db.h"
+#include "replay/process_state.h"
+#include "store/records.h"
+
+namespace amber::replay {
+
+// The event tables, in the timeline's order.
+enum class EventTable {
+  kProcess, kExec, kFile, kNet, kCred, kNs, kModule, kTarget, kMemory, kSyscall,
+};
+inline constexpr size_t kEventTableCount = 10;
+EventTable TableForOp(store::Op op);
+const char* EventTableName(EventTable table);
+
+// What the state machine adds to an event's own fields.
+struct EventLinks {
+  int64_t capture_id = 0;
+  int64_t utc_ns = 0;
+  int64_t process_id = 0;          // 0 = NULL
+  int64_t container_id = 0;        // 0 = NULL (host)
+  int64_t child_process_id = 0;    // fork
+  int64_t target_process_id = 0;   // target ops
+  const ExecOutcome* exec = nullptr;
+};
+
+struct ContainerRow {
+  int64_t id = 0;
+  int64_t host_id = 0;
+  store::ContainerRecord record;
+  bool inferred = false;
+  int64_t first_seen_ns = 0;  // UTC
+  int64_t last_seen_ns = 0;
+};
+
+struct GapRow {
+  int64_t capture_id = 0;
+  std::string kind;
+  std::optional<uint32_t> cpu;
+  std::optional<uint64_t> count;
+  std::optional<int64_t> first_ns;  // UTC
+  std::optional<int64_t> last_ns;
+  std::string reason;
+};
+
+class RowWriter {
+ public:
+  static Result<std::unique_ptr<RowWriter>> Create(Database* db);
+
+  Status WriteEvent(const store::Event& event, const EventLinks& links);
+  Status WriteProcess(const ProcessRow& row);   // INSERT OR REPLACE by id
+  Status WriteContainer(const ContainerRow& row);  // INSERT OR REPLACE by id
+  Status WriteGap(const GapRow& gap);
+
+  // Rows written per event table since creation.
+  const std::array<uint64_t, kEventTableCount>& counts() const { return counts_; }
+
+ private:
+  explicit RowWriter(Database* db) : db_(db) {}
+  Status Prepare();
+  void BindCommon(Statement* s, const store::Event& e, const EventLinks& links);
+
+  Database* db_;
+  std::vector<Statement> events_;  // indexed by EventTable
+  std::optional<Statement> process_;
+  std::optional<Statement> container_;
+  std::optional<Statement> gap_;
+  std::array<std::string, store::kOpCount> op_names_;
+  std::array<uint64_t, kEventTableCount> counts_{};
+};
+
+// argv as stored: cmdline (joined by one space) and argv_raw (each argument followed by NUL).
+std::string JoinArgv(const std::vector<std::string>& argv, char separator, bool trailing);
+// A JSON object of key-value byte strings (labels, options), invalid UTF-8 as U+FFFD.
+std::string KeyValuesJson(const store::KeyValues& kvs);
+
+}  // namespace amber::replay
+
+#endif  // AMBER_REPLAY_ROW_WRITER_H_
