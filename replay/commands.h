@@ -21,6 +21,10 @@ int RunInfo(const std::vector<std::string>& args);     // cmd_info.cc
 int RunVerify(const std::vector<std::string>& args);   // cmd_verify.cc
 int RunExport(const std::vector<std::string>& args);   // cmd_jsonl.cc
 int RunImport(const std::vector<std::string>& args);   // cmd_jsonl.cc
+int RunLoad(const std::vector<std::string>& args);     // cmd_load.cc
+int RunQuery(const std::vector<std::string>& args);    // cmd_query.cc
+int RunTimeline(const std::vector<std::string>& args); // cmd_timeline.cc
+int RunTree(const std::vector<std::string>& args);     // cmd_tree.cc
 
 }  // namespace amber::replay
 

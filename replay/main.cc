@@ -17,6 +17,11 @@ constexpr Command kCommands[] = {
      amber::replay::RunVerify},
     {"export", "write a capture's records as JSON lines", amber::replay::RunExport},
     {"import", "build a capture from JSON lines", amber::replay::RunImport},
+    {"load", "verify captures and load them into a case database", amber::replay::RunLoad},
+    {"query", "run read-only SQL over a case database", amber::replay::RunQuery},
+    {"timeline", "every event in time order, filtered by time, container, pid",
+     amber::replay::RunTimeline},
+    {"tree", "indented process tree of a container or a process", amber::replay::RunTree},
 };
 
 void Usage(FILE* out) {
