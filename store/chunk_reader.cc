@@ -40,17 +40,17 @@ Result<std::unique_ptr<ChunkReader>> ChunkReader::Open(std::unique_ptr<ReadableF
     r->done_ = true;
     return r;
   }
+  if (GetFixed32(pre + kOffPreambleCrc) != Crc32(std::span<const uint8_t>(pre, kOffPreambleCrc))) {
+    r->Report(Verdict::kCorrupt, 0, "preamble checksum mismatch");
+    r->done_ = true;
+    return r;
+  }
   const uint16_t major = GetFixed16(pre + 8);
   const uint16_t minor = GetFixed16(pre + 10);
   if (major != kVersionMajor) {
     return Status::NotSupported("capture format " + std::to_string(major) + "." +
                                 std::to_string(minor) + " (this reader reads " +
                                 std::to_string(kVersionMajor) + ".x)");
-  }
-  if (GetFixed32(pre + 12) != 0) {
-    r->Report(Verdict::kCorrupt, 12, "preamble flags are not zero");
-    r->done_ = true;
-    return r;
   }
   r->chain_.Start(pre);
   r->offset_ = kPreambleSize;

@@ -30,7 +30,7 @@ Result<std::unique_ptr<ChunkWriter>> ChunkWriter::Open(std::unique_ptr<WritableF
   std::memcpy(preamble, kMagic, sizeof kMagic);
   PutFixed16(preamble + 8, kVersionMajor);
   PutFixed16(preamble + 10, kVersionMinor);
-  PutFixed32(preamble + 12, 0);  // flags: none defined in version 1
+  PutFixed32(preamble + kOffPreambleCrc, Crc32(std::span<const uint8_t>(preamble, kOffPreambleCrc)));
   AMBER_RETURN_IF_ERROR(w->file_->Append(preamble));
   w->chain_.Start(preamble);
   w->offset_ = kPreambleSize;

@@ -15,7 +15,8 @@ namespace amber::store {
 inline constexpr unsigned char kMagic[8] = {0x8a, 'A', 'M', 'B', '\r', '\n', 0x1a, '\n'};
 inline constexpr uint16_t kVersionMajor = 1;  // A reader refuses another major version.
 inline constexpr uint16_t kVersionMinor = 0;  // Compatible additions; a reader accepts any minor.
-inline constexpr size_t kPreambleSize = 16;   // magic[8] major:u16 minor:u16 flags:u32
+inline constexpr size_t kPreambleSize = 16;   // magic[8] major:u16 minor:u16 crc:u32
+inline constexpr size_t kOffPreambleCrc = 12;  // CRC-32 of preamble bytes [0, 12)
 
 // Chunk header, 80 bytes; offsets within it.
 inline constexpr uint32_t kChunkSync = 0x4b484341;  // "ACHK" read as a little-endian u32
