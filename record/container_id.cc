@@ -44,6 +44,7 @@ bool IsPodUid(std::string_view uid) {
 
 // "pod<uid>" (cgroupfs) or "kubepods[-<qos>]-pod<uid_>.slice" (systemd).
 std::string PodUid(std::string_view c) {
+  c = c.substr(0, c.find(':'));  // "<pod slice>:cri-containerd:<id>"
   std::string_view uid;
   if (StartsWith(c, "pod")) {
     uid = c.substr(3);
