@@ -264,7 +264,6 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
           state->Seed(p, containers->Resolve(p.context.container_id, utc));
           ++snapshot;
         }
-        state->FinishSnapshot();
         break;
       case ChunkKind::kContainers:
         for (const store::ContainerRecord& c : chunk.body.containers) {
@@ -273,6 +272,8 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
         }
         break;
       case ChunkKind::kEvents: {
+        // A snapshot may span chunks in /proc order: parents are linked once it is complete.
+        state->FinishSnapshot();
         // Events are in the order the recorder consumed its per-CPU buffers: put each chunk in
         // time order (stable, so equal times keep their order) before the state machine sees it.
         const auto& events = chunk.body.events;
@@ -312,6 +313,7 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
         break;  // stats: counters only; header: already read
     }
   }
+  state->FinishSnapshot();
   // Where the file stops short or was damaged, evidence is missing: say so.
   for (const store::Problem& p : (*reader)->problems()) {
     GapRow gap{capture_id_, std::string(store::VerdictName(p.verdict)), std::nullopt, std::nullopt,
@@ -475,11 +477,11 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
 }  // namespace
 
 Status InitSchema(Database* db) {
-  return db->Exec(Section("", "-- @indexes")).Annotate("create schema");
+  return db->Exec(Section("", "\n-- @indexes\n")).Annotate("create schema");
 }
 
 Status CreateIndexes(Database* db) {
-  return db->Exec(Section("-- @indexes", "")).Annotate("create indexes");
+  return db->Exec(Section("\n-- @indexes\n", "")).Annotate("create indexes");
 }
 
 Result<LoadReport> Loader::Load(const std::vector<std::string>& paths) {

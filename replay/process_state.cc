@@ -205,7 +205,8 @@ ProcessRow* ProcessState::OnFork(ProcessRow* self, const store::Event& event,
 ExecOutcome ProcessState::OnExec(ProcessRow* self, const store::Event& event,
                                  const store::ExecArgs& args) {
   ExecOutcome out;
-  out.thread_exec = event.context.tid != 0 && event.context.tid != event.context.pid;
+  out.thread_exec = (event.context.tid != 0 && event.context.tid != event.context.pid) ||
+                    event.context.pid != self->pid;
   out.previous_exe = self->exe;
   if (event.ret < 0) {  // a failed exec leaves the image as it was
     out.exec_index = self->exec_count;
