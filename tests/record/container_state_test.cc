@@ -6,77 +6,26 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "record/container_runtimes.h"
 #include "record/oci_config.h"
 #include "record/state_file.h"
+#include "tests/record/container_testdata.h"
 
 namespace amber::record {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kDockerId = "4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e";
-const std::string kContainerdId = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-const std::string kCrioId = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void Spill(const fs::path& path, const std::string& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-std::string Get(const store::KeyValues& kv, const std::string& key) {
-  for (const auto& [k, v] : kv) {
-    if (k == key) return v;
-  }
-  return "<absent>";
-}
-
-// A copy of testdata/ under a temporary directory, with a fake /proc holding the init pids.
 class ContainerStateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("amber-cstate-" + std::to_string(getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    fs::copy(fs::path(AMBER_SOURCE_DIR) / "tests/record/testdata", root_ / "data",
-             fs::copy_options::recursive);
-    fs::path state = root_ / "data/runc/amber-probe-1/state.json";
-    std::string text = Slurp(state);
-    for (size_t pos; (pos = text.find("@TESTDATA@")) != std::string::npos;) {
-      text.replace(pos, 10, (root_ / "data").string());
-    }
-    Spill(state, text);
-    roots_.runc = (root_ / "data/runc").string();
-    roots_.docker = (root_ / "data/docker").string();
-    roots_.docker_bundles = {(root_ / "data/docker-bundles").string()};
-    roots_.containerd_tasks = (root_ / "data/containerd").string();
-    roots_.container_storage = {(root_ / "data/storage").string()};
-    roots_.proc = (root_ / "proc").string();
-    roots_.cgroup = "/sys/fs/cgroup";
-    AddProc(8257, 68671);
-    AddProc(5151, 1);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   void AddProc(uint32_t pid, uint64_t start_ticks, char state = 'S') {
-    Spill(root_ / "proc" / std::to_string(pid) / "stat",
-          std::to_string(pid) + " (sleep) " + state + " 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 " +
-              std::to_string(start_ticks) + " 0 0\n");
+    data_.AddProc(pid, start_ticks, state);
   }
-  fs::path Data(const std::string& rel) { return root_ / "data" / rel; }
+  fs::path Data(const std::string& rel) { return data_.Data(rel); }
 
-  fs::path root_;
-  ContainerStateRoots roots_;
+  ContainerTestdata data_{"cstate"};
+  const ContainerStateRoots& roots_ = data_.roots();
 };
 
 TEST_F(ContainerStateTest, RuncStateAndBundle) {
