@@ -23,7 +23,7 @@ inline constexpr uint64_t kBootToUnix = 1'700'000'000'000'000'000ull;  // realti
 class CaptureBuilder {
  public:
   CaptureBuilder(store::Env* env, std::string path, std::string hostname = "host-a",
-                 std::string boot_id = "boot-1") {
+                 std::string boot_id = "boot-1", uint64_t started_ns = 1'000) {
     store::CaptureHeader h;
     h.host.hostname = hostname;
     h.host.machine_id = "machine-" + hostname;
@@ -33,7 +33,7 @@ class CaptureBuilder {
     h.recorder_version = "0";
     h.clock_boot_ns = 0;
     h.clock_realtime_ns = kBootToUnix;
-    h.started_ns = 1'000;
+    h.started_ns = started_ns;
     store::WriterOptions options;
     options.now_ns = [this] { return now_; };
     auto w = store::CaptureWriter::Create(env, path, h, options);

@@ -1,0 +1,230 @@
+// Loading captures into a case: determinism, hostile bytes, damaged captures, several captures.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "replay/render.h"
+#include "store/format.h"
+#include "tests/replay/replay_test_util.h"
+
+namespace amber::replay {
+namespace {
+
+using testing::CaptureBuilder;
+
+// A small busy capture: snapshot, two chunks of events, a loss.
+void WriteCapture(store::Env* env, const std::string& path, const std::string& host = "host-a",
+                  uint64_t base = 0) {
+  CaptureBuilder b(env, path, host);
+  auto sh = CaptureBuilder::Ctx(100, 10, 1);
+  b.Snapshot(sh, "/bin/sh", {"sh"});
+  for (uint32_t i = 0; i < 50; ++i) {
+    uint64_t t = base + 2000 + i * 100;
+    b.Fork(t, sh, 1000 + i, t);
+    auto child = CaptureBuilder::Ctx(1000 + i, t, 100);
+    b.Exec(t + 10, child, "/bin/cat", {"cat", "/etc/file" + std::to_string(i)});
+    b.Open(t + 20, child, "/etc/file" + std::to_string(i));
+    b.Exit(t + 30, child, 0);
+    if (i == 25) b.Flush();
+  }
+  b.Loss(base + 4000, base + 4100, 7);
+  b.Close();
+}
+
+std::vector<size_t> ChunkOffsets(const std::vector<uint8_t>& bytes) {
+  std::vector<size_t> out;
+  size_t off = store::kPreambleSize;
+  while (off + store::kChunkHeaderSize <= bytes.size()) {
+    uint32_t stored;
+    std::memcpy(&stored, &bytes[off + store::kOffStoredSize], 4);
+    if (off + store::kChunkHeaderSize + stored > bytes.size()) break;
+    out.push_back(off);
+    off += store::kChunkHeaderSize + stored;
+  }
+  return out;
+}
+
+std::vector<std::string> Dump(Database* db) {
+  std::vector<std::string> all;
+  for (const char* table :
+       {"hosts", "captures", "containers", "processes", "process_events", "execs", "file_events",
+        "net_events", "cred_events", "ns_events", "module_events", "target_events",
+        "memory_events", "syscall_events", "gaps"}) {
+    // Every column, path excepted for captures (the tests load the same bytes from two names).
+    std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY id";
+    for (std::string& row : testing::Rows(db, sql)) all.push_back(std::string(table) + ":" + row);
+  }
+  return all;
+}
+
+TEST(LoaderTest, SameCapturesGiveTheSameDatabase) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber", "host-a");
+  WriteCapture(&env, "b.amber", "host-b");
+  auto one = testing::OpenCase();
+  auto two = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, one.get(), {"a.amber", "b.amber"}).ok());
+  ASSERT_TRUE(testing::LoadInto(&env, two.get(), {"b.amber", "a.amber"}).ok());  // any order
+  auto dump = Dump(one.get());
+  EXPECT_GT(dump.size(), 400u);
+  EXPECT_EQ(dump, Dump(two.get()));
+}
+
+TEST(LoaderTest, SameCaptureTwiceIsRefused) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber");
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  auto again = testing::LoadInto(&env, db.get(), {"a.amber"});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find("already in the case"), std::string::npos);
+  auto twice = testing::LoadInto(&env, testing::OpenCase().get(), {"a.amber", "a.amber"});
+  EXPECT_EQ(twice.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM captures"),
+            (std::vector<std::string>{"1"}));
+}
+
+TEST(LoaderTest, TamperedCaptureIsRefusedUnlessForcedAndTheVerdictIsRecorded) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber");
+  std::vector<uint8_t>& bytes = env.Contents("a.amber");
+  auto offsets = ChunkOffsets(bytes);
+  ASSERT_GE(offsets.size(), 5u);
+  // Delete a whole events chunk: every CRC still holds, the hash chain does not.
+  bytes.erase(bytes.begin() + static_cast<long>(offsets[2]),
+              bytes.begin() + static_cast<long>(offsets[3]));
+  auto db = testing::OpenCase();
+  auto refused = testing::LoadInto(&env, db.get(), {"a.amber"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(refused.status().message().find("tampered"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM captures"),
+            (std::vector<std::string>{"0"}));
+
+  auto forced = testing::LoadInto(&env, db.get(), {"a.amber"}, /*force=*/true);
+  ASSERT_TRUE(forced.ok()) << forced.status().message();
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT verdict, forced FROM captures"),
+            (std::vector<std::string>{"tampered|1"}));
+  EXPECT_GE(std::stoi(testing::Rows(db.get(), "SELECT count(*) FROM gaps WHERE kind = 'tampered'")
+                          .at(0)),
+            1);
+}
+
+TEST(LoaderTest, TruncatedCaptureLoadsItsPrefixAndRecordsAGap) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber");
+  std::vector<uint8_t>& bytes = env.Contents("a.amber");
+  auto offsets = ChunkOffsets(bytes);
+  bytes.resize(offsets[3] + 100);  // cut inside the second events chunk
+  auto db = testing::OpenCase();
+  auto report = testing::LoadInto(&env, db.get(), {"a.amber"});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT verdict FROM captures"),
+            (std::vector<std::string>{"truncated"}));
+  // The first events chunk: 26 forks, execs, opens and exits.
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM file_events"),
+            (std::vector<std::string>{"26"}));
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT kind, first_ns IS NOT NULL, last_ns IS NULL "
+                                    "FROM gaps"),
+            (std::vector<std::string>{"truncated|1|1"}));
+}
+
+TEST(LoaderTest, LossesBecomeGapsInUtc) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber");
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT kind, cpu, count, first_ns, last_time FROM gaps"),
+            (std::vector<std::string>{"ring_buffer|1|7|1700000000000004000|"
+                                      "2023-11-14T22:13:20.000004100Z"}));
+}
+
+TEST(LoaderTest, TwoHostsInOneCaseKeepTheirOwnProcesses) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber", "host-a");
+  WriteCapture(&env, "b.amber", "host-b");
+  auto db = testing::OpenCase();
+  auto report = testing::LoadInto(&env, db.get(), {"b.amber", "a.amber"});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT h.hostname, count(p.id) FROM hosts h "
+                                    "JOIN processes p ON p.host_id = h.id GROUP BY h.id ORDER BY h.id"),
+            (std::vector<std::string>{"host-a|51", "host-b|51"}));
+  // Each host's events belong to that host's processes.
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM file_events f JOIN processes p "
+                                    "ON p.id = f.process_id JOIN captures c ON c.id = f.capture_id "
+                                    "WHERE p.host_id != c.host_id"),
+            (std::vector<std::string>{"0"}));
+}
+
+TEST(LoaderTest, RotatedFilesContinueTheProcessTable) {
+  store::MemEnv env;
+  auto sh = CaptureBuilder::Ctx(100, 10, 1);
+  {
+    CaptureBuilder b(&env, "r1.amber");
+    b.Snapshot(sh, "/bin/sh", {"sh"});
+    b.Fork(2000, sh, 200, 2000);
+    b.Close();
+  }
+  {
+    CaptureBuilder b(&env, "r2.amber", "host-a", "boot-1", 4000);  // same host and boot, later
+    b.Exec(5000, CaptureBuilder::Ctx(200, 2000, 100), "/bin/ls", {"ls"});
+    b.Exit(6000, CaptureBuilder::Ctx(200, 2000, 100), 0);
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"r2.amber", "r1.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT pid, origin, exe, exit_code FROM processes ORDER BY id"),
+            (std::vector<std::string>{"100|snapshot|/bin/sh|NULL", "200|fork|/bin/ls|0"}));
+}
+
+TEST(LoaderTest, HostileBytesAreStoredFaithfullyAndShownEscaped) {
+  store::MemEnv env;
+  const std::string evil_path = std::string("/tmp/\x1b[2J\x1b]0;pwned\x07") + "\xff\xfe" + "x";
+  const std::string evil_arg = "--name=\x1b[31mred\r\n";
+  {
+    CaptureBuilder b(&env, "a.amber");
+    auto p = CaptureBuilder::Ctx(100, 10, 1);
+    b.Snapshot(p, "/bin/sh", {"sh"});
+    b.Exec(2000, p, evil_path, {"x", evil_arg, "'; DROP TABLE processes; --"});
+    b.Open(2100, p, evil_path);
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  auto s = db->Prepare("SELECT path, typeof(path) FROM file_events");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s->Step().value());
+  EXPECT_EQ(s->ColumnString(0), evil_path);  // byte for byte
+  EXPECT_EQ(s->ColumnString(1), "blob");     // not valid UTF-8
+  auto argv = testing::Rows(db.get(), "SELECT argv_raw, typeof(cmdline) FROM execs");
+  EXPECT_EQ(argv.at(0), std::string("x\0", 2) + evil_arg + '\0' +
+                            "'; DROP TABLE processes; --" + '\0' + "|text");
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM processes"),
+            (std::vector<std::string>{"1"}));
+
+  // Rendered for a terminal: no raw ESC, BEL, CR or invalid byte reaches it.
+  auto q = db->Prepare("SELECT path FROM file_events");
+  auto table = Collect(&q.value());
+  ASSERT_TRUE(table.ok());
+  for (OutputFormat format : {OutputFormat::kTable, OutputFormat::kCsv, OutputFormat::kJson}) {
+    std::ostringstream out;
+    Render(*table, format, /*terminal=*/true, out);
+    std::string text = out.str();
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\xff'), std::string::npos) << text;
+    EXPECT_NE(text.find(format == OutputFormat::kJson ? "\\u001b" : "\\x1b"), std::string::npos)
+        << text;
+  }
+  // To a file, CSV keeps the exact bytes.
+  std::ostringstream csv;
+  Render(*table, OutputFormat::kCsv, /*terminal=*/false, csv);
+  EXPECT_NE(csv.str().find(evil_path), std::string::npos);
+}
+
+}  // namespace
+}  // namespace amber::replay
