@@ -319,6 +319,15 @@ struct Footer {
   friend bool operator==(const Footer&, const Footer&) = default;
 };
 
+// The union member ("family") an EventArgs holds, as capture.capnp names it: "none", "fork",
+// "exec", "exit", "cred", "control", "ns", "target", "file", "memory", "net", "syscall", or
+// "unknown" for a member this reader does not know.
+const char* FamilyName(const EventArgs& args);
+// Whether an event of `op` may carry the EventArgs alternative at `variant_index` (as returned by
+// EventArgs::index()). NoArgs and UnknownArgs fit any op, and an op this reader does not know fits
+// any family: a writer newer than the reader may pair them in ways it cannot judge.
+bool OpMatchesFamily(Op op, size_t variant_index);
+
 }  // namespace amber::store
 
 #endif  // AMBER_STORE_RECORDS_H_
