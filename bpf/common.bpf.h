@@ -1,0 +1,477 @@
+/* What every Amber BPF unit shares: the filter settings (const volatile, set between open and
+ * load), the maps shared between units (the loader reuses the first unit's fds), the task context,
+ * the string area helpers, the dentry-path walk and emission with loss counting.
+ *
+ * Each unit (process.bpf.c, syscalls.bpf.c) is one BPF object that includes this header; the maps
+ * below exist once at run time because record/loader.cc calls bpf_map__reuse_fd on the later units.
+ */
+#ifndef AMBER_BPF_COMMON_BPF_H_
+#define AMBER_BPF_COMMON_BPF_H_
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "bpf/core_fixes.bpf.h"
+#include "bpf/events.h"
+
+#define AT_FDCWD -100
+#define PF_KTHREAD 0x00200000
+
+/* ---- Settings (record/loader.cc fills them before load) ------------------------------------ */
+const volatile __u32 amber_self_tgid = 0;       /* the recorder: never traced */
+const volatile __u32 filter_tgid = 0;           /* nonzero: only this process and its descendants */
+const volatile bool containers_only = false;  /* only tasks outside the host's pid or mount ns */
+const volatile __u32 host_pid_ns = 0;
+const volatile __u32 host_mnt_ns = 0;
+const volatile __u64 filter_cgroup_v1_id = 0;   /* nonzero: only tasks in this v1 cgroup or below */
+const volatile __u32 filter_ns_inum = 0;        /* nonzero: only tasks with this mnt/pid/net/user ns */
+const volatile bool profile_full = false;     /* every open, not only writes and sensitive paths */
+/* The v1 controllers whose cgroup names a task's container, in order of preference (0 ends the
+ * list; 1 pids, 2 memory, 3 cpu, 4 devices): the first non-root one wins, as in
+ * record/cgroup_path.h's ContainerCgroupPath. */
+const volatile __u8 cgroup_v1_controllers[3] = {};
+const volatile __u64 wakeup_bytes = 0;          /* wake the consumer past this much unread data */
+const volatile __u64 enabled_ops[AMBER_OP_LIMIT / 64] = {};  /* bit per AMBER_OP_* */
+
+/* ---- Maps shared by every unit -------------------------------------------------------------- */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by the loader (--ringbuf-size) */
+} amber_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct amber_loss_counters);
+} amber_losses SEC(".maps");
+
+/* v1 cgroups whose path has been sent (AMBER_REC_CGROUP); LRU, so a forgotten one is re-sent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, u8);
+} amber_cgroups_sent SEC(".maps");
+
+/* With filter_tgid: the followed processes (the target and its descendants, added at fork). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u32);
+	__type(value, u8);
+} amber_followed SEC(".maps");
+
+/* Per-CPU scratch: [0] the event being built, [1] a cgroup record. Programs of one CPU do not
+ * nest here (tracepoints run with preemption off; scheduler tracepoints never fire inside the
+ * syscall exit handlers' own code). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, u32);
+	__type(value, struct amber_event);
+} amber_scratch SEC(".maps");
+
+/* ---- Small helpers -------------------------------------------------------------------------- */
+static __always_inline bool op_enabled(u32 op)
+{
+	if (op >= AMBER_OP_LIMIT)
+		return false;
+	return (enabled_ops[op / 64] >> (op % 64)) & 1;
+}
+
+static __always_inline struct amber_loss_counters *loss_counters(void)
+{
+	u32 zero = 0;
+	return bpf_map_lookup_elem(&amber_losses, &zero);
+}
+
+static __always_inline struct amber_event *scratch_event(u32 index)
+{
+	return bpf_map_lookup_elem(&amber_scratch, &index);
+}
+
+static __always_inline u32 task_pid_ns_inum(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	return BPF_CORE_READ(pid, numbers[level].ns, ns.inum);
+}
+
+static __always_inline struct kernfs_node *controller_kn(struct task_struct *task, u8 code)
+{
+	int id;
+	switch (code) {
+	case 1: id = bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id); break;
+	case 2: id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id); break;
+	case 3: id = bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id); break;
+	case 4: id = bpf_core_enum_value(enum cgroup_subsys_id, devices_cgrp_id); break;
+	default: return NULL;
+	}
+	if (id < 0 || id >= 16)
+		return NULL;
+	return BPF_CORE_READ(task, cgroups, subsys[id], cgroup, kn);
+}
+
+static __always_inline struct kernfs_node *task_cgroup_v1_kn(struct task_struct *task)
+{
+	struct kernfs_node *first = NULL;
+	for (int i = 0; i < 3; i++) {
+		struct kernfs_node *kn = controller_kn(task, cgroup_v1_controllers[i]);
+		if (!kn)
+			break;
+		if (kernfs_parent(kn))
+			return kn;
+		if (!first)
+			first = kn;
+	}
+	return first;
+}
+
+/* Should events of the current task be recorded at all? Cheap checks first. */
+static __always_inline bool task_wanted(struct task_struct *task, u32 tgid)
+{
+	if (tgid == amber_self_tgid)
+		return false;
+	if (filter_tgid && !bpf_map_lookup_elem(&amber_followed, &tgid))
+		return false;
+	if (containers_only) {
+		u32 mnt = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+		if (task_pid_ns_inum(task) == host_pid_ns && mnt == host_mnt_ns)
+			return false;
+	}
+	if (filter_ns_inum) {
+		if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != filter_ns_inum &&
+		    task_pid_ns_inum(task) != filter_ns_inum &&
+		    BPF_CORE_READ(task, nsproxy, net_ns, ns.inum) != filter_ns_inum &&
+		    BPF_CORE_READ(task, cred, user_ns, ns.inum) != filter_ns_inum)
+			return false;
+	}
+	if (filter_cgroup_v1_id) {
+		struct kernfs_node *kn = task_cgroup_v1_kn(task);
+		bool found = false;
+		for (int i = 0; i < 8 && kn; i++) {
+			if (kernfs_id(kn) == filter_cgroup_v1_id) {
+				found = true;
+				break;
+			}
+			kn = kernfs_parent(kn);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool current_wanted(u32 op)
+{
+	if (!op_enabled(op))
+		return false;
+	u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	return task_wanted(bpf_get_current_task_btf(), tgid);
+}
+
+/* ---- Strings -------------------------------------------------------------------------------- */
+/* An entry header at e->str_bytes; returns the offset of its data, or -1 when the area is full
+ * (room for `need` bytes of data is required, so the verifier can bound every write). */
+static __always_inline int str_begin(struct amber_event *e, u32 need)
+{
+	u32 off = e->str_bytes;
+	if (off > AMBER_STR_BUF - need - sizeof(struct amber_str_hdr))
+		return -1;
+	return off + sizeof(struct amber_str_hdr);
+}
+
+static __always_inline void str_end(struct amber_event *e, int data_off, u32 len, u8 slot,
+				    u8 flags)
+{
+	u32 h = (u32)(data_off - sizeof(struct amber_str_hdr)) & (AMBER_STR_BUF - 1);
+	struct amber_str_hdr *hdr = (void *)&e->strs[h];
+	if (h > AMBER_STR_BUF - sizeof(*hdr))
+		return;
+	hdr->len = len;
+	hdr->slot = slot;
+	hdr->flags = flags;
+	e->str_bytes = data_off + len;
+}
+
+static __always_inline void count_truncation(void)
+{
+	struct amber_loss_counters *c = loss_counters();
+	if (c) {
+		__sync_fetch_and_add(&c->truncations, 1);
+		c->last_truncation_ns = bpf_ktime_get_boot_ns();
+	}
+}
+
+/* A NUL-terminated user string, without its terminator. Global (not inlined) functions are
+ * verified once, not at every call site: that keeps load time and program size down. */
+__noinline int amber_put_user_str(struct amber_event *e, u32 slot, u64 src_ptr)
+{
+	const void *src = (const void *)src_ptr;
+	if (!e || !src)
+		return -1;
+	int off = str_begin(e, AMBER_STRING_MAX);
+	if (off < 0)
+		return -1;
+	long n = bpf_probe_read_user_str(&e->strs[off & (AMBER_STR_BUF - 1)], AMBER_STRING_MAX, src);
+	if (n <= 0)
+		return n;
+	u8 flags = 0;
+	if (n == AMBER_STRING_MAX) {
+		flags |= AMBER_STRF_TRUNCATED;
+		count_truncation();
+	}
+	str_end(e, off, n - 1, slot, flags);
+	return n - 1;
+}
+
+#define put_user_str(e, slot, src) amber_put_user_str(e, slot, (u64)(src))
+
+static __always_inline long put_kernel_str(struct amber_event *e, u8 slot, const void *src)
+{
+	if (!src)
+		return -1;
+	int off = str_begin(e, AMBER_STRING_MAX);
+	if (off < 0)
+		return -1;
+	long n = bpf_probe_read_kernel_str(&e->strs[off & (AMBER_STR_BUF - 1)], AMBER_STRING_MAX, src);
+	if (n <= 0)
+		return n;
+	str_end(e, off, n - 1, slot, n == AMBER_STRING_MAX ? AMBER_STRF_TRUNCATED : 0);
+	return n - 1;
+}
+
+/* `len` raw user bytes (len <= 128), for struct sockaddr. */
+static __always_inline void put_user_bytes128(struct amber_event *e, u8 slot, const void *src,
+					      u32 len)
+{
+	if (!src || len == 0)
+		return;
+	if (len > 128)
+		len = 128;
+	int off = str_begin(e, 256);
+	if (off < 0)
+		return;
+	asm volatile("%[len] &= 0xff" : [len] "+r"(len));
+	if (bpf_probe_read_user(&e->strs[off & (AMBER_STR_BUF - 1)], len, src))
+		return;
+	str_end(e, off, len, slot, 0);
+}
+
+/* The path of a (dentry, vfsmount), walked towards the task's root in the kernel: components leaf
+ * first, each followed by '/'; record/decoder.cc reverses them. Crosses mount points; stops at
+ * the task's fs root (so a container's paths read as the container sees them), at the global
+ * root, or after AMBER_DPATH_DEPTH steps (flagged truncated). */
+__noinline int amber_put_dpath(struct amber_event *e, u32 slot, u64 dentry_ptr, u64 vfsmnt_ptr)
+{
+	struct dentry *dentry = (struct dentry *)dentry_ptr;
+	struct vfsmount *vfsmnt = (struct vfsmount *)vfsmnt_ptr;
+	if (!e)
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dentry *root_dentry = BPF_CORE_READ(task, fs, root.dentry);
+	struct vfsmount *root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	u8 flags = AMBER_STRF_DPATH | AMBER_STRF_TRUNCATED;
+
+	int start = str_begin(e, AMBER_NAME_MAX);
+	if (start < 0 || !dentry)
+		return 0;
+	u32 off = start;
+	for (int i = 0; i < AMBER_DPATH_DEPTH; i++) {
+		if (dentry == root_dentry && vfsmnt == root_mnt) {
+			flags = AMBER_STRF_DPATH | AMBER_STRF_ROOT_REACHED;
+			break;
+		}
+		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		if (dentry == mnt_root || dentry == parent) {
+			struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+			if (dentry != mnt_root || mnt_parent == mnt) {
+				/* The global root, or a detached or pseudo-fs dentry (pipe:, memfd:): keep its name. */
+				if (dentry == parent && dentry != mnt_root) {
+					const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+					if (off <= AMBER_STR_BUF - AMBER_NAME_MAX) {
+						long n = bpf_probe_read_kernel_str(
+							&e->strs[off & (AMBER_STR_BUF - 1)], AMBER_NAME_MAX, name);
+						if (n > 1)
+							off += n - 1;
+					}
+				}
+				flags = AMBER_STRF_DPATH;
+				break;
+			}
+			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = mnt_parent;
+			vfsmnt = &mnt_parent->mnt;
+			continue;
+		}
+		if (off > AMBER_STR_BUF - AMBER_NAME_MAX)
+			break;
+		const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+		long n = bpf_probe_read_kernel_str(&e->strs[off & (AMBER_STR_BUF - 1)], AMBER_NAME_MAX,
+						   name);
+		if (n <= 0)
+			break;
+		e->strs[(off + n - 1) & (AMBER_STR_BUF - 1)] = '/';
+		off += n;
+		dentry = parent;
+	}
+	if (flags & AMBER_STRF_TRUNCATED)
+		count_truncation();
+	str_end(e, start, off - start, slot, flags);
+	return 0;
+}
+
+#define put_dpath(e, slot, dentry, mnt) amber_put_dpath(e, slot, (u64)(dentry), (u64)(mnt))
+
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	if (fd < 0)
+		return NULL;
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned int)fd >= max)
+		return NULL;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline void put_file_dpath(struct amber_event *e, u8 slot, struct file *f)
+{
+	if (!f)
+		return;
+	put_dpath(e, slot, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+}
+
+/* The directory a dfd-relative path starts from: AT_FDCWD is the cwd. */
+static __always_inline void put_dfd_dir(struct amber_event *e, u8 slot, int dfd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (dfd == AT_FDCWD) {
+		put_dpath(e, slot, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
+		return;
+	}
+	put_file_dpath(e, slot, fd_file(task, dfd));
+}
+
+/* ---- Task context and emission -------------------------------------------------------------- */
+static __always_inline void fill_task(struct amber_task_ctx *t, struct task_struct *task)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	t->pid = pid_tgid >> 32;
+	t->tid = (u32)pid_tgid;
+	t->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	t->start_ns = task_start_boottime(BPF_CORE_READ(task, group_leader));
+	t->uid = BPF_CORE_READ(cred, uid.val);
+	t->gid = BPF_CORE_READ(cred, gid.val);
+	t->euid = BPF_CORE_READ(cred, euid.val);
+	t->egid = BPF_CORE_READ(cred, egid.val);
+	t->loginuid = task_loginuid(task);
+	t->cap_effective = cred_cap_effective(cred);
+	struct nsproxy *ns = BPF_CORE_READ(task, nsproxy);
+	t->mnt_ns = BPF_CORE_READ(ns, mnt_ns, ns.inum);
+	t->uts_ns = BPF_CORE_READ(ns, uts_ns, ns.inum);
+	t->ipc_ns = BPF_CORE_READ(ns, ipc_ns, ns.inum);
+	t->net_ns = BPF_CORE_READ(ns, net_ns, ns.inum);
+	t->cgroup_ns = BPF_CORE_READ(ns, cgroup_ns, ns.inum);
+	t->pid_ns = task_pid_ns_inum(task);
+	t->user_ns = BPF_CORE_READ(cred, user_ns, ns.inum);
+	t->cgroup_id = bpf_get_current_cgroup_id();
+	t->flags = (BPF_CORE_READ(task, flags) & PF_KTHREAD) ? AMBER_TASK_KTHREAD : 0;
+	bpf_get_current_comm(t->comm, sizeof(t->comm));
+	struct kernfs_node *kn = task_cgroup_v1_kn(task);
+	t->cgroup_v1_id = kn ? kernfs_id(kn) : 0;
+}
+
+static __always_inline u64 output_flags(void)
+{
+	if (wakeup_bytes && bpf_ringbuf_query(&amber_events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void output(struct amber_event *e)
+{
+	u64 size = AMBER_EVENT_FIXED_SIZE + e->str_bytes;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	struct amber_loss_counters *c = loss_counters();
+	if (bpf_ringbuf_output(&amber_events, e, size, output_flags())) {
+		if (c) {
+			__sync_fetch_and_add(&c->ringbuf_drops, 1);
+			c->last_drop_ns = bpf_ktime_get_boot_ns();
+		}
+	} else if (c) {
+		c->emitted++;
+	}
+}
+
+/* The first time a v1 cgroup is met, its path goes out ahead of the event that names it. */
+static __always_inline void maybe_send_cgroup(struct task_struct *task, u64 kn_id)
+{
+	if (!kn_id || bpf_map_lookup_elem(&amber_cgroups_sent, &kn_id))
+		return;
+	struct amber_event *r = scratch_event(1);
+	if (!r)
+		return;
+	struct kernfs_node *kn = task_cgroup_v1_kn(task);
+	r->kind = AMBER_REC_CGROUP;
+	r->op = 0;
+	r->str_bytes = 0;
+	r->time_ns = bpf_ktime_get_boot_ns();
+	r->task.cgroup_v1_id = kn_id;
+	int start = str_begin(r, AMBER_NAME_MAX);
+	if (start < 0)
+		return;
+	u32 off = start;
+	u8 flags = AMBER_STRF_DPATH;
+	for (int i = 0; i < 16; i++) {
+		struct kernfs_node *parent = kernfs_parent(kn);
+		if (!kn || !parent)
+			break; /* the hierarchy's root is "/" */
+		if (off > AMBER_STR_BUF - AMBER_NAME_MAX)
+			break;
+		long n = bpf_probe_read_kernel_str(&r->strs[off & (AMBER_STR_BUF - 1)], AMBER_NAME_MAX,
+						   BPF_CORE_READ(kn, name));
+		if (n <= 0)
+			break;
+		r->strs[(off + n - 1) & (AMBER_STR_BUF - 1)] = '/';
+		off += n;
+		kn = parent;
+		if (i == 15)
+			flags |= AMBER_STRF_TRUNCATED;
+	}
+	str_end(r, start, off - start, AMBER_STR_CGROUP, flags);
+	output(r);
+	u8 one = 1;
+	bpf_map_update_elem(&amber_cgroups_sent, &kn_id, &one, BPF_ANY);
+}
+
+/* Starts an event in the per-CPU scratch: header and task context. */
+static __always_inline struct amber_event *event_begin(u16 op, u32 nr, long ret)
+{
+	struct amber_event *e = scratch_event(0);
+	if (!e)
+		return NULL;
+	struct task_struct *task = bpf_get_current_task_btf();
+	e->kind = AMBER_REC_EVENT;
+	e->op = op;
+	e->cpu = bpf_get_smp_processor_id();
+	e->str_bytes = 0;
+	e->nr = nr;
+	e->ret = ret;
+	e->time_ns = bpf_ktime_get_boot_ns();
+	fill_task(&e->task, task);
+	__builtin_memset(e->args, 0, sizeof(e->args));
+	maybe_send_cgroup(task, e->task.cgroup_v1_id);
+	return e;
+}
+
+#endif /* AMBER_BPF_COMMON_BPF_H_ */

@@ -1,0 +1,174 @@
+/* File events (included by syscalls.bpf.c): opens for write or create and of sensitive paths
+ * (every open with profile_full), unlink, rename, chmod, chown, link, symlink, truncate, utimes,
+ * mkdir, mknod. Path handling is described at the top of syscalls.bpf.c. */
+#ifndef AMBER_BPF_FILE_BPF_H_
+#define AMBER_BPF_FILE_BPF_H_
+
+#define SENSITIVE_BUF 128
+
+static __always_inline bool has_prefix(const char *buf, const char *prefix, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (buf[i] != prefix[i])
+			return false;
+	}
+	return true;
+}
+
+#define PREFIX(buf, lit) has_prefix(buf, lit, sizeof(lit) - 1)
+
+/* Paths whose mere reading is evidence (credential stores, kernel memory, container escape
+ * knobs). Absolute paths only: a sensitive file opened relative to a directory fd is caught by the
+ * full profile. Kept short on purpose: each entry costs every read-only open a comparison. */
+static __always_inline bool sensitive_path(const char *upath)
+{
+	char buf[SENSITIVE_BUF] = {};
+	long n = bpf_probe_read_user_str(buf, sizeof(buf), upath);
+	if (n <= 1 || buf[0] != '/')
+		return false;
+	if (PREFIX(buf, "/etc/shadow") || PREFIX(buf, "/etc/gshadow") ||
+	    PREFIX(buf, "/etc/sudoers") || PREFIX(buf, "/etc/ld.so.preload") ||
+	    PREFIX(buf, "/root/.ssh/") || PREFIX(buf, "/proc/kcore") ||
+	    PREFIX(buf, "/proc/sys/kernel/core_pattern") || PREFIX(buf, "/dev/mem") ||
+	    PREFIX(buf, "/dev/kmem") || PREFIX(buf, "/proc/sysrq-trigger") ||
+	    PREFIX(buf, "/sys/kernel/debug/") || PREFIX(buf, "/var/run/secrets/"))
+		return true;
+	/* /proc/<pid or self>/mem */
+	if (PREFIX(buf, "/proc/")) {
+		for (int i = 6; i < 24; i++) {
+			if (buf[i] == 0)
+				break;
+			if (buf[i] == '/')
+				return buf[(i + 1) & (SENSITIVE_BUF - 1)] == 'm' &&
+				       buf[(i + 2) & (SENSITIVE_BUF - 1)] == 'e' &&
+				       buf[(i + 3) & (SENSITIVE_BUF - 1)] == 'm' &&
+				       buf[(i + 4) & (SENSITIVE_BUF - 1)] == 0;
+		}
+	}
+	/* .../release_agent (cgroup v1 escape) */
+	if (n > 14) {
+		const char tail[] = "release_agent";
+		bool match = true;
+		for (int i = 0; i < 13; i++) {
+			if (buf[(n - 14 + i) & (SENSITIVE_BUF - 1)] != tail[i]) {
+				match = false;
+				break;
+			}
+		}
+		if (match)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline int open_common(struct amber_inflight *in, long ret, int dfd,
+				       const char *upath, u64 flags, u64 mode)
+{
+	if (!profile_full && !(flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) &&
+	    !sensitive_path(upath))
+		return 0;
+	struct amber_event *e = event_begin(AMBER_OP_OPEN, in->nr, ret);
+	if (!e)
+		return 0;
+	e->args[0] = flags;
+	e->args[1] = (flags & O_CREAT) ? mode : 0;
+	e->args[2] = 0xffffffffu;
+	e->args[3] = 0xffffffffu;
+	put_path_at(e, AMBER_STR_PATH, AMBER_STR_DIR, dfd, upath);
+	output(e);
+	return 0;
+}
+
+static __always_inline int open_exit(struct amber_inflight *in, long ret)
+{
+	return open_common(in, ret, AT_FDCWD, (void *)in->args[0], in->args[1], in->args[2]);
+}
+static __always_inline int openat_exit(struct amber_inflight *in, long ret)
+{
+	return open_common(in, ret, (int)in->args[0], (void *)in->args[1], in->args[2], in->args[3]);
+}
+static __always_inline int openat2_exit(struct amber_inflight *in, long ret)
+{
+	u64 how[2] = {}; /* struct open_how { u64 flags; u64 mode; ... } */
+	bpf_probe_read_user(how, sizeof(how), (void *)in->args[2]);
+	return open_common(in, ret, (int)in->args[0], (void *)in->args[1], how[0], how[1]);
+}
+static __always_inline int creat_exit(struct amber_inflight *in, long ret)
+{
+	return open_common(in, ret, AT_FDCWD, (void *)in->args[0], O_CREAT | O_WRONLY | O_TRUNC,
+			   in->args[1]);
+}
+
+AMBER_SYSCALL(open, 3, AMBER_OP_OPEN, open_exit)
+AMBER_SYSCALL(openat, 4, AMBER_OP_OPEN, openat_exit)
+AMBER_SYSCALL(openat2, 4, AMBER_OP_OPEN, openat2_exit)
+AMBER_SYSCALL(creat, 2, AMBER_OP_OPEN, creat_exit)
+
+/* The other file ops, by argument position (-1: absent). A missing dfd means AT_FDCWD; a path2
+ * with dfd2 == -2 is a literal (symlink target), not resolved. `fd` names the file by descriptor. */
+static __always_inline int file_emit(struct amber_inflight *in, long ret, int dfd_i, int path_i,
+				     int dfd2_i, int path2_i, int flags_i, int mode_i, int uid_i,
+				     int gid_i, int fd_i)
+{
+	u64 *a = in->args;
+	struct amber_event *e = event_begin(in->op, in->nr, ret);
+	if (!e)
+		return 0;
+	e->args[0] = flags_i >= 0 ? a[flags_i] : 0;
+	e->args[1] = mode_i >= 0 ? a[mode_i] : 0;
+	e->args[2] = uid_i >= 0 ? (u32)a[uid_i] : 0xffffffffu;
+	e->args[3] = gid_i >= 0 ? (u32)a[gid_i] : 0xffffffffu;
+	if (path_i >= 0)
+		put_path_at(e, AMBER_STR_PATH, AMBER_STR_DIR, dfd_i >= 0 ? (int)a[dfd_i] : AT_FDCWD,
+			    (void *)a[path_i]);
+	if (path2_i >= 0) {
+		if (dfd2_i == -2)
+			put_user_str(e, AMBER_STR_PATH2, (void *)a[path2_i]);
+		else
+			put_path_at(e, AMBER_STR_PATH2, AMBER_STR_DIR2,
+				    dfd2_i >= 0 ? (int)a[dfd2_i] : AT_FDCWD, (void *)a[path2_i]);
+	}
+	if (fd_i >= 0)
+		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(bpf_get_current_task_btf(), (int)a[fd_i]));
+	output(e);
+	return 0;
+}
+
+/* FILE_SYSCALL(name, nargs, op, dfd, path, dfd2, path2, flags, mode, uid, gid, fd) */
+#define FILE_SYSCALL(name, nargs, op, d, p, d2, p2, fl, mo, u, g, fd)                   \
+	static __always_inline int name##_file_exit(struct amber_inflight *in, long ret) \
+	{                                                                                \
+		return file_emit(in, ret, d, p, d2, p2, fl, mo, u, g, fd);               \
+	}                                                                                \
+	AMBER_SYSCALL(name, nargs, op, name##_file_exit)
+
+FILE_SYSCALL(unlink, 1, AMBER_OP_UNLINK, -1, 0, -1, -1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(unlinkat, 3, AMBER_OP_UNLINK, 0, 1, -1, -1, 2, -1, -1, -1, -1)
+FILE_SYSCALL(rmdir, 1, AMBER_OP_UNLINK, -1, 0, -1, -1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(rename, 2, AMBER_OP_RENAME, -1, 0, -1, 1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(renameat, 4, AMBER_OP_RENAME, 0, 1, 2, 3, -1, -1, -1, -1, -1)
+FILE_SYSCALL(renameat2, 5, AMBER_OP_RENAME, 0, 1, 2, 3, 4, -1, -1, -1, -1)
+FILE_SYSCALL(chmod, 2, AMBER_OP_CHMOD, -1, 0, -1, -1, -1, 1, -1, -1, -1)
+FILE_SYSCALL(fchmod, 2, AMBER_OP_CHMOD, -1, -1, -1, -1, -1, 1, -1, -1, 0)
+FILE_SYSCALL(fchmodat, 3, AMBER_OP_CHMOD, 0, 1, -1, -1, -1, 2, -1, -1, -1)
+FILE_SYSCALL(fchmodat2, 4, AMBER_OP_CHMOD, 0, 1, -1, -1, 3, 2, -1, -1, -1)
+FILE_SYSCALL(chown, 3, AMBER_OP_CHOWN, -1, 0, -1, -1, -1, -1, 1, 2, -1)
+FILE_SYSCALL(lchown, 3, AMBER_OP_CHOWN, -1, 0, -1, -1, -1, -1, 1, 2, -1)
+FILE_SYSCALL(fchown, 3, AMBER_OP_CHOWN, -1, -1, -1, -1, -1, -1, 1, 2, 0)
+FILE_SYSCALL(fchownat, 5, AMBER_OP_CHOWN, 0, 1, -1, -1, 4, -1, 2, 3, -1)
+FILE_SYSCALL(link, 2, AMBER_OP_LINK, -1, 0, -1, 1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(linkat, 5, AMBER_OP_LINK, 0, 1, 2, 3, 4, -1, -1, -1, -1)
+FILE_SYSCALL(symlink, 2, AMBER_OP_SYMLINK, -1, 1, -2, 0, -1, -1, -1, -1, -1)
+FILE_SYSCALL(symlinkat, 3, AMBER_OP_SYMLINK, 1, 2, -2, 0, -1, -1, -1, -1, -1)
+FILE_SYSCALL(truncate, 2, AMBER_OP_TRUNCATE, -1, 0, -1, -1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(ftruncate, 2, AMBER_OP_TRUNCATE, -1, -1, -1, -1, -1, -1, -1, -1, 0)
+FILE_SYSCALL(utime, 2, AMBER_OP_UTIMES, -1, 0, -1, -1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(utimes, 2, AMBER_OP_UTIMES, -1, 0, -1, -1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(utimensat, 4, AMBER_OP_UTIMES, 0, 1, -1, -1, 3, -1, -1, -1, -1)
+FILE_SYSCALL(futimesat, 3, AMBER_OP_UTIMES, 0, 1, -1, -1, -1, -1, -1, -1, -1)
+FILE_SYSCALL(mkdir, 2, AMBER_OP_MKDIR, -1, 0, -1, -1, -1, 1, -1, -1, -1)
+FILE_SYSCALL(mkdirat, 3, AMBER_OP_MKDIR, 0, 1, -1, -1, -1, 2, -1, -1, -1)
+FILE_SYSCALL(mknod, 3, AMBER_OP_MKNOD, -1, 0, -1, -1, -1, 1, -1, -1, -1)
+FILE_SYSCALL(mknodat, 4, AMBER_OP_MKNOD, 0, 1, -1, -1, -1, 2, -1, -1, -1)
+
+#endif /* AMBER_BPF_FILE_BPF_H_ */

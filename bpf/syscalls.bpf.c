@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Syscall events: credentials, control (prctl, personality, modules, bpf, kexec, keys,
+ * userfaultfd), namespaces and mounts, processes acting on processes, files, memory and network.
+ *
+ * Each traced syscall has an enter program (arguments into amber_inflight) and an exit program
+ * (strings read, event with the return value emitted): see bpf/syscall.bpf.h. Syscalls without a
+ * per-syscall tracepoint on this kernel (init_module and friends when the kernel lacks modules,
+ * kexec without CONFIG_KEXEC) go through raw_tracepoint sys_enter/sys_exit, filtered by
+ * raw_op_of_nr: an attempt is evidence even when the kernel answers ENOSYS.
+ *
+ * Paths, dfd-relative ones included: the user-given string is kept as given; when it is relative
+ * (first byte not '/'), the exit program also walks the dentry path of its starting directory
+ * (AT_FDCWD: the task's cwd; otherwise the dfd's struct file from the task's fd table) and
+ * record/decoder.cc joins "<dir>/<path>". Walking at exit, not enter, reads the directory after
+ * the call, which matters only for a dfd closed concurrently by another thread; the name itself is
+ * not canonicalised (no symlink or ".." resolution), because the kernel has not resolved it for
+ * failed calls and a resolved name would hide what the caller asked for. fd-only calls (fchmod,
+ * fchown, ftruncate, finit_module) record the fd's dentry path.
+ */
+#include "bpf/syscall.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Op for each syscall number routed through the raw programs (0: not routed). */
+const volatile __u8 raw_op_of_nr[512] = {};
+
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_TRUNC 01000
+#define PROT_EXEC 0x4
+#define MAP_ANONYMOUS 0x20
+#define PR_SET_NAME 15
+#define BPF_MAP_CREATE 0
+#define BPF_PROG_LOAD 5
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_SET_BINARY 2
+#define FSCONFIG_SET_PATH 3
+#define FSCONFIG_SET_PATH_EMPTY 4
+
+static __always_inline bool user_path_relative(const char *upath)
+{
+	char first = 0;
+	if (bpf_probe_read_user(&first, 1, upath))
+		return false;
+	return first != '/';
+}
+
+/* A user path and, when relative, the directory it starts from. */
+static __always_inline void put_path_at(struct amber_event *e, u8 slot, u8 dir_slot, int dfd,
+					const char *upath)
+{
+	if (put_user_str(e, slot, upath) < 0)
+		return;
+	if (user_path_relative(upath))
+		put_dfd_dir(e, dir_slot, dfd);
+}
+
+/* ---- credentials ---------------------------------------------------------------------------- */
+static __always_inline int cred_exit(struct amber_inflight *in, long ret)
+{
+	struct amber_event *e = event_begin(in->op, in->nr, ret);
+	if (!e)
+		return 0;
+	u32 unchanged = 0xffffffffu;
+	switch (in->op) {
+	case AMBER_OP_SETUID: case AMBER_OP_SETGID: case AMBER_OP_SETFSUID: case AMBER_OP_SETFSGID:
+	case AMBER_OP_SETGROUPS:
+		e->args[0] = (u32)in->args[0];
+		e->args[1] = unchanged;
+		e->args[2] = unchanged;
+		break;
+	case AMBER_OP_SETREUID: case AMBER_OP_SETREGID:
+		e->args[0] = (u32)in->args[0];
+		e->args[1] = (u32)in->args[1];
+		e->args[2] = unchanged;
+		break;
+	case AMBER_OP_CAPSET: {
+		u32 lo = 0, hi = 0;
+		void *data = (void *)in->args[1];
+		bpf_probe_read_user(&lo, sizeof(lo), data);
+		bpf_probe_read_user(&hi, sizeof(hi), data + 12);
+		e->args[0] = e->args[1] = e->args[2] = unchanged;
+		e->args[5] = ((u64)hi << 32) | lo;
+		break;
+	}
+	default: /* setresuid, setresgid */
+		e->args[0] = (u32)in->args[0];
+		e->args[1] = (u32)in->args[1];
+		e->args[2] = (u32)in->args[2];
+	}
+	e->args[3] = in->old_uid;
+	e->args[4] = in->old_euid;
+	output(e);
+	return 0;
+}
+
+AMBER_SYSCALL(setuid, 1, AMBER_OP_SETUID, cred_exit)
+AMBER_SYSCALL(setgid, 1, AMBER_OP_SETGID, cred_exit)
+AMBER_SYSCALL(setreuid, 2, AMBER_OP_SETREUID, cred_exit)
+AMBER_SYSCALL(setregid, 2, AMBER_OP_SETREGID, cred_exit)
+AMBER_SYSCALL(setresuid, 3, AMBER_OP_SETRESUID, cred_exit)
+AMBER_SYSCALL(setresgid, 3, AMBER_OP_SETRESGID, cred_exit)
+AMBER_SYSCALL(setfsuid, 1, AMBER_OP_SETFSUID, cred_exit)
+AMBER_SYSCALL(setfsgid, 1, AMBER_OP_SETFSGID, cred_exit)
+AMBER_SYSCALL(setgroups, 2, AMBER_OP_SETGROUPS, cred_exit)
+AMBER_SYSCALL(capset, 2, AMBER_OP_CAPSET, cred_exit)
+
+/* ---- control -------------------------------------------------------------------------------- */
+static __always_inline int control_exit(struct amber_inflight *in, long ret)
+{
+	struct amber_event *e = event_begin(in->op, in->nr, ret);
+	if (!e)
+		return 0;
+	switch (in->op) {
+	case AMBER_OP_PRCTL:
+		e->args[0] = in->args[0];
+		e->args[1] = in->args[1];
+		if (in->args[0] == PR_SET_NAME)
+			put_user_str(e, AMBER_STR_NAME, (void *)in->args[1]);
+		break;
+	case AMBER_OP_BPF: {
+		e->args[0] = in->args[0];
+		void *attr = (void *)in->args[1];
+		u32 type = 0;
+		bpf_probe_read_user(&type, sizeof(type), attr);
+		e->args[1] = type;
+		if (in->args[0] == BPF_PROG_LOAD || in->args[0] == BPF_MAP_CREATE) {
+			int off = str_begin(e, 16);
+			if (off >= 0) {
+				/* prog_name at offset 48 of the PROG_LOAD attr, map_name at 28 of MAP_CREATE */
+				long n = bpf_probe_read_user_str(&e->strs[off & (AMBER_STR_BUF - 1)], 16,
+								 attr + (in->args[0] == BPF_PROG_LOAD ? 48 : 28));
+				if (n > 1)
+					str_end(e, off, n - 1, AMBER_STR_NAME, 0);
+			}
+		}
+		break;
+	}
+	case AMBER_OP_ADD_KEY:
+		e->args[1] = in->args[4]; /* keyring */
+		put_user_str(e, AMBER_STR_NAME, (void *)in->args[0]);
+		break;
+	case AMBER_OP_INIT_MODULE: /* (image, len, params) */
+		e->args[1] = in->args[1];
+		put_user_str(e, AMBER_STR_NAME, (void *)in->args[2]);
+		break;
+	case AMBER_OP_FINIT_MODULE: /* (fd, params, flags) */
+		e->args[0] = in->args[2];
+		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(bpf_get_current_task_btf(), (int)in->args[0]));
+		put_user_str(e, AMBER_STR_NAME, (void *)in->args[1]);
+		break;
+	case AMBER_OP_DELETE_MODULE: /* (name, flags) */
+		e->args[0] = in->args[1];
+		put_user_str(e, AMBER_STR_NAME, (void *)in->args[0]);
+		break;
+	case AMBER_OP_KEXEC_LOAD: /* (entry, nr_segments, segments, flags) */
+		e->args[0] = in->args[3];
+		e->args[1] = in->args[1];
+		break;
+	case AMBER_OP_KEXEC_FILE_LOAD: /* (kernel_fd, initrd_fd, cmdline_len, cmdline, flags) */
+		e->args[0] = in->args[4];
+		e->args[1] = in->args[1];
+		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(bpf_get_current_task_btf(), (int)in->args[0]));
+		put_user_str(e, AMBER_STR_NAME, (void *)in->args[3]);
+		break;
+	case AMBER_OP_SYSCALL:
+		e->args[0] = in->args[0];
+		e->args[1] = in->args[1];
+		e->args[2] = in->args[2];
+		e->args[3] = in->args[3];
+		break;
+	default: /* personality, keyctl, userfaultfd */
+		e->args[0] = in->args[0];
+		e->args[1] = in->args[1];
+	}
+	output(e);
+	return 0;
+}
+
+AMBER_SYSCALL(prctl, 5, AMBER_OP_PRCTL, control_exit)
+AMBER_SYSCALL(personality, 1, AMBER_OP_PERSONALITY, control_exit)
+AMBER_SYSCALL(bpf, 3, AMBER_OP_BPF, control_exit)
+AMBER_SYSCALL(keyctl, 5, AMBER_OP_KEYCTL, control_exit)
+AMBER_SYSCALL(add_key, 5, AMBER_OP_ADD_KEY, control_exit)
+AMBER_SYSCALL(userfaultfd, 1, AMBER_OP_USERFAULTFD, control_exit)
+AMBER_SYSCALL(init_module, 3, AMBER_OP_INIT_MODULE, control_exit)
+AMBER_SYSCALL(finit_module, 3, AMBER_OP_FINIT_MODULE, control_exit)
+AMBER_SYSCALL(delete_module, 2, AMBER_OP_DELETE_MODULE, control_exit)
+AMBER_SYSCALL(kexec_load, 4, AMBER_OP_KEXEC_LOAD, control_exit)
+AMBER_SYSCALL(kexec_file_load, 5, AMBER_OP_KEXEC_FILE_LOAD, control_exit)
+
+/* The raw path: every syscall runs these, so they return at once unless the number is routed. */
+SEC("raw_tracepoint/sys_enter")
+int handle_raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	u64 nr = ctx->args[1];
+	if (nr >= 512)
+		return 0;
+	u8 op = raw_op_of_nr[nr];
+	if (!op)
+		return 0;
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	return sys_enter6(op, nr, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),
+			  PT_REGS_PARM3_CORE_SYSCALL(regs), PT_REGS_PARM4_CORE_SYSCALL(regs),
+			  PT_REGS_PARM5_CORE_SYSCALL(regs), 0);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int handle_raw_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	u64 nr = BPF_CORE_READ(regs, orig_ax);
+	if (nr >= 512 || !raw_op_of_nr[nr])
+		return 0;
+	struct amber_inflight in;
+	if (!sys_take(&in))
+		return 0;
+	return control_exit(&in, (long)ctx->args[1]);
+}
+
+/* ---- namespaces and mounts ------------------------------------------------------------------ */
+static __always_inline int ns_exit(struct amber_inflight *in, long ret)
+{
+	struct amber_event *e = event_begin(in->op, in->nr, ret);
+	if (!e)
+		return 0;
+	u64 *a = in->args;
+	e->args[1] = (u64)-1;
+	switch (in->op) {
+	case AMBER_OP_UNSHARE:
+		e->args[0] = a[0];
+		break;
+	case AMBER_OP_SETNS: {
+		e->args[0] = a[1];
+		e->args[1] = a[0];
+		struct file *f = fd_file(bpf_get_current_task_btf(), (int)a[0]);
+		if (f)
+			e->args[3] = BPF_CORE_READ(f, f_inode, i_ino);
+		break;
+	}
+	case AMBER_OP_MOUNT: /* (source, target, type, flags, data) */
+		e->args[0] = a[3];
+		put_user_str(e, AMBER_STR_SOURCE, (void *)a[0]);
+		put_path_at(e, AMBER_STR_TARGET, AMBER_STR_DIR, AT_FDCWD, (void *)a[1]);
+		put_user_str(e, AMBER_STR_FSTYPE, (void *)a[2]);
+		break;
+	case AMBER_OP_UMOUNT: /* (target, flags) */
+		e->args[0] = a[1];
+		put_path_at(e, AMBER_STR_TARGET, AMBER_STR_DIR, AT_FDCWD, (void *)a[0]);
+		break;
+	case AMBER_OP_PIVOT_ROOT: /* (new_root, put_old) */
+		put_path_at(e, AMBER_STR_TARGET, AMBER_STR_DIR, AT_FDCWD, (void *)a[0]);
+		put_user_str(e, AMBER_STR_SOURCE, (void *)a[1]);
+		break;
+	case AMBER_OP_CHROOT:
+		put_path_at(e, AMBER_STR_TARGET, AMBER_STR_DIR, AT_FDCWD, (void *)a[0]);
+		break;
+	case AMBER_OP_FSOPEN: /* (fs_name, flags) */
+		e->args[0] = a[1];
+		put_user_str(e, AMBER_STR_FSTYPE, (void *)a[0]);
+		break;
+	case AMBER_OP_FSCONFIG: { /* (fd, cmd, key, value, aux) */
+		e->args[1] = a[0];
+		e->args[2] = a[1];
+		put_user_str(e, AMBER_STR_KEY, (void *)a[2]);
+		u32 cmd = a[1];
+		if (cmd == FSCONFIG_SET_STRING || cmd == FSCONFIG_SET_PATH ||
+		    cmd == FSCONFIG_SET_PATH_EMPTY)
+			put_user_str(e, AMBER_STR_VALUE, (void *)a[3]);
+		else if (cmd == FSCONFIG_SET_BINARY)
+			put_user_bytes128(e, AMBER_STR_VALUE, (void *)a[3], (u32)a[4]);
+		break;
+	}
+	case AMBER_OP_FSMOUNT: /* (fs_fd, flags, attr_flags) */
+		e->args[0] = a[1];
+		e->args[1] = a[0];
+		e->args[2] = a[2];
+		break;
+	case AMBER_OP_MOVE_MOUNT: /* (from_dfd, from_path, to_dfd, to_path, flags) */
+		e->args[0] = a[4];
+		e->args[1] = a[0];
+		put_user_str(e, AMBER_STR_SOURCE, (void *)a[1]);
+		put_path_at(e, AMBER_STR_TARGET, AMBER_STR_DIR, (int)a[2], (void *)a[3]);
+		break;
+	default: /* open_tree, fspick (dfd, path, flags); mount_setattr (dfd, path, flags, ...) */
+		e->args[0] = a[2];
+		e->args[1] = a[0];
+		put_path_at(e, AMBER_STR_TARGET, AMBER_STR_DIR, (int)a[0], (void *)a[1]);
+	}
+	output(e);
+	return 0;
+}
+
+AMBER_SYSCALL(unshare, 1, AMBER_OP_UNSHARE, ns_exit)
+AMBER_SYSCALL(setns, 2, AMBER_OP_SETNS, ns_exit)
+AMBER_SYSCALL(mount, 5, AMBER_OP_MOUNT, ns_exit)
+AMBER_SYSCALL(umount, 2, AMBER_OP_UMOUNT, ns_exit)
+AMBER_SYSCALL(pivot_root, 2, AMBER_OP_PIVOT_ROOT, ns_exit)
+AMBER_SYSCALL(chroot, 1, AMBER_OP_CHROOT, ns_exit)
+AMBER_SYSCALL(fsopen, 2, AMBER_OP_FSOPEN, ns_exit)
+AMBER_SYSCALL(fsconfig, 5, AMBER_OP_FSCONFIG, ns_exit)
+AMBER_SYSCALL(fsmount, 3, AMBER_OP_FSMOUNT, ns_exit)
+AMBER_SYSCALL(move_mount, 5, AMBER_OP_MOVE_MOUNT, ns_exit)
+AMBER_SYSCALL(open_tree, 3, AMBER_OP_OPEN_TREE, ns_exit)
+AMBER_SYSCALL(fspick, 3, AMBER_OP_FSPICK, ns_exit)
+AMBER_SYSCALL(mount_setattr, 5, AMBER_OP_MOUNT_SETATTR, ns_exit)
+
+/* ---- processes acting on processes ---------------------------------------------------------- */
+static __always_inline int target_exit(struct amber_inflight *in, long ret)
+{
+	u64 *a = in->args;
+	/* kill(pid, 0) only probes for existence; the full profile keeps it */
+	if (in->op == AMBER_OP_KILL && a[1] == 0 && !profile_full)
+		return 0;
+	struct amber_event *e = event_begin(in->op, in->nr, ret);
+	if (!e)
+		return 0;
+	switch (in->op) {
+	case AMBER_OP_PTRACE: /* (request, pid, addr, data) */
+		e->args[0] = a[1];
+		e->args[2] = a[0];
+		e->args[3] = a[2];
+		break;
+	case AMBER_OP_PROCESS_VM_WRITEV:
+	case AMBER_OP_PROCESS_VM_READV: { /* (pid, lvec, liovcnt, rvec, riovcnt, flags) */
+		e->args[0] = a[0];
+		e->args[2] = ret > 0 ? ret : 0;
+		u64 base = 0;
+		bpf_probe_read_user(&base, sizeof(base), (void *)a[3]);
+		e->args[3] = base;
+		break;
+	}
+	case AMBER_OP_TGKILL: /* (tgid, tid, sig) */
+		e->args[0] = a[1];
+		e->args[1] = a[2];
+		e->args[3] = a[0];
+		break;
+	case AMBER_OP_PIDFD_SEND_SIGNAL: /* (pidfd, sig, info, flags) */
+		e->args[1] = a[1];
+		e->args[3] = a[0];
+		break;
+	case AMBER_OP_PIDFD_GETFD: /* (pidfd, targetfd, flags) */
+		e->args[2] = a[1];
+		e->args[3] = a[0];
+		break;
+	default: /* kill (pid, sig), tkill (tid, sig) */
+		e->args[0] = a[0];
+		e->args[1] = a[1];
+	}
+	output(e);
+	return 0;
+}
+
+AMBER_SYSCALL(ptrace, 4, AMBER_OP_PTRACE, target_exit)
+AMBER_SYSCALL(process_vm_writev, 6, AMBER_OP_PROCESS_VM_WRITEV, target_exit)
+AMBER_SYSCALL(process_vm_readv, 6, AMBER_OP_PROCESS_VM_READV, target_exit)
+AMBER_SYSCALL(kill, 2, AMBER_OP_KILL, target_exit)
+AMBER_SYSCALL(tkill, 2, AMBER_OP_TKILL, target_exit)
+AMBER_SYSCALL(tgkill, 3, AMBER_OP_TGKILL, target_exit)
+AMBER_SYSCALL(pidfd_send_signal, 4, AMBER_OP_PIDFD_SEND_SIGNAL, target_exit)
+AMBER_SYSCALL(pidfd_getfd, 3, AMBER_OP_PIDFD_GETFD, target_exit)
+
+#include "bpf/file.bpf.h"
+#include "bpf/net_mem.bpf.h"

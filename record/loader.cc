@@ -1,0 +1,363 @@
+#include "record/loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "process.skel.h"
+#include "record/syscall_table.h"
+#include "syscalls.skel.h"
+
+namespace amber::record {
+namespace {
+
+// libbpf's print callback is process-global by libbpf's design; it keeps the tail of what libbpf
+// said so a failed load can explain itself (the verifier log's last lines).
+bool g_verbose = false;
+std::string g_libbpf_tail;
+
+int LibbpfPrint(enum libbpf_print_level level, const char* format, va_list args) {
+  va_list copy;
+  va_copy(copy, args);
+  if (g_verbose) std::vfprintf(stderr, format, copy);
+  va_end(copy);
+  if (level != LIBBPF_DEBUG) {
+    char line[4096];
+    vsnprintf(line, sizeof(line), format, args);
+    g_libbpf_tail += line;
+    if (g_libbpf_tail.size() > 8192) g_libbpf_tail.erase(0, g_libbpf_tail.size() - 8192);
+  }
+  return 0;
+}
+
+std::string LibbpfTail() {
+  std::string tail = g_libbpf_tail;
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
+  size_t nl = tail.rfind('\n');
+  return nl == std::string::npos ? tail : tail.substr(nl + 1);
+}
+
+std::string ErrnoText(int err) { return std::strerror(err < 0 ? -err : err); }
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+// libbpf attaches tracepoints through tracefs; mount it where the kernel expects it if nobody did
+// (as perf and bpftool do). Returns the events directory, or empty when there is none.
+std::string TracingEventsDir() {
+  if (PathExists("/sys/kernel/tracing/events")) return "/sys/kernel/tracing/events";
+  if (PathExists("/sys/kernel/debug/tracing/events")) return "/sys/kernel/debug/tracing/events";
+  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) == 0 &&
+      PathExists("/sys/kernel/tracing/events")) {
+    return "/sys/kernel/tracing/events";
+  }
+  return "";
+}
+
+struct ProgramPlan {
+  std::vector<store::Op> ops;
+  bool supported = true;
+  std::string detail;  // the hook
+  bool needed = false;
+};
+
+constexpr std::string_view kSysEnterPrefix = "tracepoint/syscalls/sys_enter_";
+constexpr std::string_view kSysExitPrefix = "tracepoint/syscalls/sys_exit_";
+
+// Ops the raw sys_enter/sys_exit programs decode in full; any other routed syscall is recorded
+// as op "syscall" with its raw arguments.
+bool RawDecodes(store::Op op) {
+  switch (op) {
+    case store::Op::kInitModule:
+    case store::Op::kFinitModule:
+    case store::Op::kDeleteModule:
+    case store::Op::kKexecLoad:
+    case store::Op::kKexecFileLoad:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// One BPF object (a unit) behind a type-erased face, so the loader's steps run over all of them.
+struct Unit {
+  std::string name;
+  bpf_object* obj = nullptr;
+  std::function<void()> destroy;
+  std::function<int()> load;
+  std::vector<bpf_link*> links;
+};
+
+struct BpfLoader::Impl {
+  std::vector<Unit> units;  // in load order; destroyed in reverse
+  ring_buffer* rb = nullptr;
+  int losses_fd = -1;
+  RecordHandler handler;
+
+  ~Impl() {
+    if (rb) ring_buffer__free(rb);
+    for (auto it = units.rbegin(); it != units.rend(); ++it) {
+      for (auto lt = it->links.rbegin(); lt != it->links.rend(); ++lt) bpf_link__destroy(*lt);
+      if (it->destroy) it->destroy();
+    }
+  }
+
+  static int OnRecord(void* ctx, void* data, size_t size) {
+    auto* self = static_cast<Impl*>(ctx);
+    self->handler(std::span<const uint8_t>(static_cast<const uint8_t*>(data), size));
+    return 0;
+  }
+};
+
+namespace {
+
+template <typename Rodata>
+void SetCommonRodata(Rodata* r, const LoaderSettings& s) {
+  r->amber_self_tgid = s.self_tgid;
+  r->filter_tgid = s.filter_tgid;
+  r->containers_only = s.containers_only;
+  r->host_pid_ns = s.host_pid_ns;
+  r->host_mnt_ns = s.host_mnt_ns;
+  r->filter_cgroup_v1_id = s.filter_cgroup_v1_id;
+  r->filter_ns_inum = s.filter_ns_inum;
+  r->profile_full = s.profile_full;
+  for (size_t i = 0; i < 3; i++) {
+    r->cgroup_v1_controllers[i] = i < s.cgroup_v1_controllers.size() ? s.cgroup_v1_controllers[i] : 0;
+  }
+  r->wakeup_bytes = s.wakeup_bytes;
+  for (size_t word = 0; word < 2; word++) {
+    uint64_t bits = 0;
+    for (size_t b = 0; b < 64; b++) {
+      if (s.ops.test(word * 64 + b)) bits |= uint64_t{1} << b;
+    }
+    r->enabled_ops[word] = bits;
+  }
+}
+
+// Decides for each program of `obj` whether it is needed and supported, and switches off
+// autoload for the rest; appends a ProbeRecord per program.
+void PlanPrograms(bpf_object* obj, const LoaderSettings& s, const std::string& events_dir,
+                  const btf* vmlinux, const std::vector<store::Op>& raw_ops,
+                  std::vector<store::ProbeRecord>* probes) {
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, obj) {
+    std::string section = bpf_program__section_name(prog);
+    store::ProbeRecord probe;
+    probe.name = section;
+    bool supported = true;
+    std::string_view sv = section;
+    if (sv.starts_with(kSysEnterPrefix) || sv.starts_with(kSysExitPrefix)) {
+      bool enter = sv.starts_with(kSysEnterPrefix);
+      std::string call(sv.substr(enter ? kSysEnterPrefix.size() : kSysExitPrefix.size()));
+      if (const SyscallInfo* info = FindSyscall(call)) probe.ops.push_back(info->op);
+      supported = !events_dir.empty() &&
+                  PathExists(events_dir + "/syscalls/sys_" + (enter ? "enter_" : "exit_") + call);
+      if (!supported) probe.detail = "no tracepoint syscalls/sys_" + std::string(enter ? "enter_" : "exit_") + call;
+    } else if (sv.starts_with("tp_btf/")) {
+      std::string tp(sv.substr(7));
+      if (tp == "sched_process_fork") probe.ops = {store::Op::kFork};
+      if (tp == "sched_process_exec") probe.ops = {store::Op::kExec, store::Op::kCredChange};
+      if (tp == "sched_process_exit") probe.ops = {store::Op::kExit};
+      supported = vmlinux && btf__find_by_name_kind(vmlinux, ("btf_trace_" + tp).c_str(),
+                                                    BTF_KIND_TYPEDEF) > 0;
+      if (!supported) probe.detail = "no BTF for tracepoint " + tp;
+    } else if (sv.starts_with("raw_tracepoint/")) {
+      probe.ops = raw_ops;
+    }
+    bool needed = false;
+    for (store::Op op : probe.ops) needed |= s.ops.test(static_cast<size_t>(op));
+    if (!needed) {
+      probe.status = store::ProbeStatus::kDisabled;
+      bpf_program__set_autoload(prog, false);
+    } else if (!supported) {
+      probe.status = store::ProbeStatus::kUnsupported;
+      bpf_program__set_autoload(prog, false);
+    } else {
+      probe.status = store::ProbeStatus::kAttached;  // until attach says otherwise
+    }
+    probes->push_back(std::move(probe));
+  }
+}
+
+template <typename Skel>
+Unit MakeUnit(const std::string& name, Skel* skel, void (*destroy)(Skel*), int (*load)(Skel*)) {
+  Unit unit;
+  unit.name = name;
+  unit.obj = skel->obj;
+  unit.destroy = [skel, destroy] { destroy(skel); };
+  unit.load = [skel, load] { return load(skel); };
+  return unit;
+}
+
+Status ReuseSharedMaps(bpf_object* from, bpf_object* to) {
+  for (const char* name : {"amber_events", "amber_losses", "amber_cgroups_sent", "amber_followed"}) {
+    bpf_map* src = bpf_object__find_map_by_name(from, name);
+    bpf_map* dst = bpf_object__find_map_by_name(to, name);
+    if (!src || !dst) return Status::Internal(std::string("share map ") + name + ": missing");
+    int err = bpf_map__reuse_fd(dst, bpf_map__fd(src));
+    if (err) return Status::Internal(std::string("share map ") + name + ": " + ErrnoText(err));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+BpfLoader::BpfLoader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BpfLoader::~BpfLoader() = default;
+
+Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settings,
+                                                    RecordHandler handler) {
+  // 1. Log callback.
+  g_verbose = settings.verbose;
+  libbpf_set_print(LibbpfPrint);
+
+  auto impl = std::make_unique<Impl>();
+  impl->handler = std::move(handler);
+  std::vector<store::ProbeRecord> probes;
+  std::string events_dir = TracingEventsDir();
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (!vmlinux) return Status::NotSupported("load kernel BTF: " + ErrnoText(errno));
+
+  // Syscalls without a per-syscall tracepoint go through raw sys_enter/sys_exit.
+  std::vector<uint8_t> raw_op_of_nr(512, 0);
+  std::vector<store::Op> raw_ops;
+  for (const SyscallInfo& info : TracedSyscalls()) {
+    if (!settings.ops.test(static_cast<size_t>(info.op)) || info.nr >= 512) continue;
+    if (!events_dir.empty() &&
+        PathExists(events_dir + "/syscalls/sys_enter_" + std::string(info.tracepoint)))
+      continue;
+    store::Op op = RawDecodes(info.op) ? info.op : store::Op::kSyscall;
+    raw_op_of_nr[info.nr] = static_cast<uint8_t>(op);
+    raw_ops.push_back(info.op);
+  }
+
+  // 2. Open.
+  process_bpf* process = process_bpf__open();
+  if (!process) {
+    btf__free(vmlinux);
+    return Status::Internal("open BPF unit process: " + ErrnoText(errno));
+  }
+  impl->units.push_back(MakeUnit("process", process, process_bpf__destroy, process_bpf__load));
+  syscalls_bpf* syscalls = syscalls_bpf__open();
+  if (!syscalls) {
+    btf__free(vmlinux);
+    return Status::Internal("open BPF unit syscalls: " + ErrnoText(errno));
+  }
+  impl->units.push_back(MakeUnit("syscalls", syscalls, syscalls_bpf__destroy, syscalls_bpf__load));
+
+  // 3. Read-only settings, program plan, ring buffer size.
+  SetCommonRodata(process->rodata, settings);
+  SetCommonRodata(syscalls->rodata, settings);
+  for (size_t nr = 0; nr < 512; nr++) syscalls->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
+  int err = bpf_map__set_max_entries(process->maps.amber_events, settings.ringbuf_bytes);
+  if (err) {
+    btf__free(vmlinux);
+    return Status::InvalidArgument("ring buffer size " + std::to_string(settings.ringbuf_bytes) +
+                                   ": " + ErrnoText(err));
+  }
+  for (Unit& unit : impl->units) {
+    PlanPrograms(unit.obj, settings, events_dir, vmlinux, raw_ops, &probes);
+  }
+  btf__free(vmlinux);
+
+  // 4. Load: the first unit creates the shared maps, the others reuse them.
+  for (size_t i = 0; i < impl->units.size(); i++) {
+    Unit& unit = impl->units[i];
+    if (i > 0) AMBER_RETURN_IF_ERROR(ReuseSharedMaps(impl->units[0].obj, unit.obj));
+    g_libbpf_tail.clear();
+    err = unit.load();
+    if (err) {
+      return Status::Internal("load BPF unit " + unit.name + ": " + ErrnoText(err) + " (" +
+                              LibbpfTail() + ")");
+    }
+  }
+  if (settings.filter_tgid) {
+    uint8_t one = 1;
+    bpf_map__update_elem(process->maps.amber_followed, &settings.filter_tgid,
+                         sizeof(settings.filter_tgid), &one, sizeof(one), BPF_ANY);
+  }
+
+  // 5. Attach each program on its own; a failure is written down, not fatal.
+  size_t probe_index = 0;
+  for (Unit& unit : impl->units) {
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, unit.obj) {
+      store::ProbeRecord& probe = probes[probe_index++];
+      if (probe.status != store::ProbeStatus::kAttached) continue;
+      g_libbpf_tail.clear();
+      bpf_link* link = bpf_program__attach(prog);
+      if (!link) {
+        probe.status = store::ProbeStatus::kFailed;
+        probe.detail = "attach: " + ErrnoText(errno);
+        continue;
+      }
+      unit.links.push_back(link);
+    }
+  }
+  size_t attached = 0;
+  for (const store::ProbeRecord& p : probes) attached += p.status == store::ProbeStatus::kAttached;
+  if (attached == 0) return Status::NotSupported("attach BPF programs: none could be attached");
+
+  // 6. Ring buffer.
+  impl->rb = ring_buffer__new(bpf_map__fd(process->maps.amber_events), Impl::OnRecord, impl.get(),
+                              nullptr);
+  if (!impl->rb) return Status::Internal("create ring buffer consumer: " + ErrnoText(errno));
+  impl->losses_fd = bpf_map__fd(process->maps.amber_losses);
+
+  auto loader = std::unique_ptr<BpfLoader>(new BpfLoader(std::move(impl)));
+  loader->probes_ = std::move(probes);
+  return loader;
+}
+
+Result<int> BpfLoader::Consume() {
+  int n = ring_buffer__consume(impl_->rb);
+  if (n < 0 && n != -EINTR) return Status::IOError("consume ring buffer: " + ErrnoText(n));
+  return n < 0 ? 0 : n;
+}
+
+Result<int> BpfLoader::Poll(int timeout_ms) {
+  int n = ring_buffer__poll(impl_->rb, timeout_ms);
+  if (n < 0 && n != -EINTR) return Status::IOError("poll ring buffer: " + ErrnoText(n));
+  Result<int> more = Consume();
+  if (!more.ok()) return more;
+  return (n > 0 ? n : 0) + *more;
+}
+
+Result<std::vector<amber_loss_counters>> BpfLoader::ReadLossCounters() const {
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return Status::Internal("count possible CPUs: " + ErrnoText(cpus));
+  std::vector<amber_loss_counters> values(static_cast<size_t>(cpus));
+  uint32_t zero = 0;
+  if (bpf_map_lookup_elem(impl_->losses_fd, &zero, values.data()) != 0) {
+    return Status::IOError("read loss counters: " + ErrnoText(errno));
+  }
+  return values;
+}
+
+Status CheckPrerequisites() {
+  if (geteuid() != 0) {
+    return Status::PermissionDenied(
+        "amber-record needs root (CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN) to load BPF programs");
+  }
+  if (!PathExists("/sys/kernel/btf/vmlinux")) {
+    return Status::NotSupported(
+        "this kernel has no BTF (/sys/kernel/btf/vmlinux missing; CONFIG_DEBUG_INFO_BTF=y is "
+        "required)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace amber::record

@@ -1,0 +1,79 @@
+// BpfLoader: the kernel half of amber-record, loaded and attached in the libbpf-tools order.
+//
+// Start() runs: libbpf log callback, open every unit's skeleton, set the read-only settings,
+// decide per program (unsupported hook, op disabled), load (later units reuse the first unit's
+// shared maps), attach every program on its own (one that fails is recorded, not fatal), then the
+// ring buffer. The destructor undoes it in reverse. probes() says what was attached, for the
+// capture header.
+//
+// Consume()/Poll() hand every ring-buffer record to the RecordHandler on the calling thread. The
+// BPF side does not wake the consumer per event (BPF_RB_NO_WAKEUP): the caller polls on a timer,
+// and is woken early only once `wakeup_bytes` are waiting. Single-threaded; one per process.
+#ifndef AMBER_RECORD_LOADER_H_
+#define AMBER_RECORD_LOADER_H_
+
+#include <bitset>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bpf/events.h"
+#include "common/status.h"
+#include "store/records.h"
+
+namespace amber::record {
+
+struct LoaderSettings {
+  uint32_t self_tgid = 0;        // never traced
+  uint32_t filter_tgid = 0;      // nonzero: only this process and its descendants
+  bool containers_only = false;  // only tasks outside the host pid or mount namespace
+  uint32_t host_pid_ns = 0;
+  uint32_t host_mnt_ns = 0;
+  uint64_t filter_cgroup_v1_id = 0;  // kernfs id (inode) of a v1 cgroup directory
+  uint32_t filter_ns_inum = 0;
+  bool profile_full = false;  // every open, not only writes and sensitive paths
+  std::vector<uint8_t> cgroup_v1_controllers;  // codes, see bpf/common.bpf.h
+  uint32_t ringbuf_bytes = 16u << 20;  // power of two, at least a page
+  uint64_t wakeup_bytes = 0;           // 0: never woken early
+  std::bitset<128> ops;                // store::Op values to record
+  bool verbose = false;                // libbpf debug output to stderr
+};
+
+// Called with each ring-buffer record's bytes (an amber_event prefix).
+using RecordHandler = std::function<void(std::span<const uint8_t>)>;
+
+class BpfLoader {
+ public:
+  static Result<std::unique_ptr<BpfLoader>> Start(const LoaderSettings& settings,
+                                                  RecordHandler handler);
+  ~BpfLoader();
+  BpfLoader(const BpfLoader&) = delete;
+  BpfLoader& operator=(const BpfLoader&) = delete;
+
+  const std::vector<store::ProbeRecord>& probes() const { return probes_; }
+
+  // Hands every waiting record to the handler; returns how many.
+  Result<int> Consume();
+  // Waits up to timeout_ms for an early wakeup, then consumes. An interrupted wait (EINTR, a
+  // signal asking to stop) is not an error: it consumes what is there and returns.
+  Result<int> Poll(int timeout_ms);
+  // The per-CPU loss counters, one entry per possible CPU.
+  Result<std::vector<amber_loss_counters>> ReadLossCounters() const;
+
+ private:
+  struct Impl;
+  explicit BpfLoader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::vector<store::ProbeRecord> probes_;
+};
+
+// Checks the preconditions with clear messages: PermissionDenied when not root (no CAP_BPF /
+// CAP_PERFMON / CAP_SYS_ADMIN), NotSupported without /sys/kernel/btf/vmlinux.
+Status CheckPrerequisites();
+
+}  // namespace amber::record
+
+#endif  // AMBER_RECORD_LOADER_H_

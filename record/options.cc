@@ -1,0 +1,131 @@
+#include "record/options.h"
+
+#include <boost/program_options.hpp>
+
+#include <charconv>
+#include <sstream>
+
+namespace amber::record {
+namespace po = boost::program_options;
+
+namespace {
+
+Result<uint64_t> ParseScaled(std::string_view text, std::string_view what,
+                             uint64_t (*scale)(char)) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) {
+    return Status::InvalidArgument(std::string(what) + " " + std::string(text) + ": not a number");
+  }
+  std::string_view suffix(end, text.data() + text.size() - end);
+  if (suffix.empty()) return value * scale(0);
+  uint64_t factor = suffix.size() == 1 ? scale(suffix[0]) : 0;
+  if (factor == 0) {
+    return Status::InvalidArgument(std::string(what) + " " + std::string(text) + ": unknown unit");
+  }
+  return value * factor;
+}
+
+}  // namespace
+
+Result<uint64_t> ParseDurationNs(std::string_view text) {
+  return ParseScaled(text, "duration", [](char c) -> uint64_t {
+    switch (c) {
+      case 0: case 's': return 1'000'000'000ull;
+      case 'm': return 60'000'000'000ull;
+      case 'h': return 3'600'000'000'000ull;
+      default: return 0;
+    }
+  });
+}
+
+Result<uint64_t> ParseBytes(std::string_view text) {
+  return ParseScaled(text, "size", [](char c) -> uint64_t {
+    switch (c) {
+      case 0: return 1;
+      case 'K': case 'k': return 1ull << 10;
+      case 'M': case 'm': return 1ull << 20;
+      case 'G': case 'g': return 1ull << 30;
+      default: return 0;
+    }
+  });
+}
+
+Result<ParsedCommandLine> ParseCommandLine(int argc, const char* const* argv) {
+  ParsedCommandLine parsed;
+  RecorderOptions& o = parsed.options;
+  std::string duration, ringbuf = "16M", rotate_size, rotate_time;
+  po::options_description desc(
+      "amber-record: record kernel events of this host and its containers into a capture file\n"
+      "usage: amber-record -o FILE [options]\n\noptions");
+  desc.add_options()
+      ("help,h", "this text")
+      ("output,o", po::value(&o.output), "capture file to write")
+      ("duration,d", po::value(&duration), "stop after this long (e.g. 30s, 5m, 1h)")
+      ("containers-only", po::bool_switch(&o.containers_only), "only tasks in containers (not the host's pid or mount namespace)")
+      ("profile", po::value(&o.profile)->default_value("default"), "default (opens for write and of sensitive paths) or full (every open)")
+      ("ringbuf-size", po::value(&ringbuf), "ring buffer size, a power of two (default 16M)")
+      ("rotate-size", po::value(&rotate_size), "start a new file past this size (e.g. 100M)")
+      ("rotate-time", po::value(&rotate_time), "start a new file after this long (e.g. 1h)")
+      ("max-files", po::value(&o.max_files), "keep at most this many rotated files")
+      ("force,f", po::bool_switch(&o.force), "overwrite an existing capture")
+      ("quiet,q", po::bool_switch(&o.quiet), "no status line")
+      ("pid", po::value(&o.filter_pid), "only this process and its descendants")
+      ("cgroup", po::value(&o.filter_cgroup), "only tasks in this v1 cgroup path or below")
+      ("ns", po::value(&o.filter_ns), "only tasks in this namespace (inode of a mnt, pid, net or user ns)")
+      ("no-snapshot", "skip the /proc snapshot at start")
+      ("poll-ms", po::value(&o.poll_interval_ms), "consumer poll interval in ms (default 20)")
+      ("verbose", po::bool_switch(&o.verbose), "libbpf debug output");
+  std::ostringstream usage;
+  usage << desc;
+  parsed.usage = usage.str();
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Status::InvalidArgument(std::string("command line: ") + e.what());
+  }
+  if (vm.count("help")) {
+    parsed.help = true;
+    return parsed;
+  }
+  if (o.output.empty()) return Status::InvalidArgument("command line: -o FILE is required");
+  o.snapshot = vm.count("no-snapshot") == 0;
+  if (!duration.empty()) {
+    Result<uint64_t> d = ParseDurationNs(duration);
+    if (!d.ok()) return d.status();
+    o.duration_ns = *d;
+  }
+  Result<uint64_t> rb = ParseBytes(ringbuf);
+  if (!rb.ok()) return rb.status();
+  if (*rb < 4096 || (*rb & (*rb - 1)) != 0 || *rb > (1ull << 30)) {
+    return Status::InvalidArgument("ring buffer size " + ringbuf + ": not a power of two between 4K and 1G");
+  }
+  o.ringbuf_bytes = static_cast<uint32_t>(*rb);
+  if (!rotate_size.empty()) {
+    Result<uint64_t> r = ParseBytes(rotate_size);
+    if (!r.ok()) return r.status();
+    o.rotate_bytes = *r;
+  }
+  if (!rotate_time.empty()) {
+    Result<uint64_t> r = ParseDurationNs(rotate_time);
+    if (!r.ok()) return r.status();
+    o.rotate_interval_ns = *r;
+  }
+  if (o.poll_interval_ms == 0 || o.poll_interval_ms > 1000) {
+    return Status::InvalidArgument("poll interval: between 1 and 1000 ms");
+  }
+  for (const auto& [name, value] : vm) {
+    if (value.defaulted()) continue;
+    std::string text;
+    const boost::any& any = value.value();
+    if (const auto* s = boost::any_cast<std::string>(&any)) text = *s;
+    else if (const auto* b = boost::any_cast<bool>(&any)) text = *b ? "true" : "false";
+    else if (const auto* u = boost::any_cast<uint32_t>(&any)) text = std::to_string(*u);
+    o.given.emplace_back(name, text);
+  }
+  return parsed;
+}
+
+}  // namespace amber::record
