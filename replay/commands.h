@@ -25,6 +25,10 @@ int RunLoad(const std::vector<std::string>& args);     // cmd_load.cc
 int RunQuery(const std::vector<std::string>& args);    // cmd_query.cc
 int RunTimeline(const std::vector<std::string>& args); // cmd_timeline.cc
 int RunTree(const std::vector<std::string>& args);     // cmd_tree.cc
+int RunDetect(const std::vector<std::string>& args);   // cmd_detect.cc
+int RunAnalyze(const std::vector<std::string>& args);  // cmd_analyze.cc
+int RunRules(const std::vector<std::string>& args);    // cmd_rules.cc
+int RunTest(const std::vector<std::string>& args);     // cmd_test.cc
 
 }  // namespace amber::replay
 

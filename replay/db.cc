@@ -121,6 +121,8 @@ struct Budget {
 struct Database::Impl {
   sqlite3* db = nullptr;
   Budget budget;
+  // Functions the read-only authorizer refuses (lower case); see DenyFunctions.
+  std::vector<std::string> denied_functions = {"load_extension", "fts3_tokenizer"};
   ~Impl() { sqlite3_close_v2(db); }
 };
 
@@ -215,14 +217,33 @@ bool IsReadOnlyPragma(const char* name) {
   return false;
 }
 
-int ReadOnlyAuthorizer(void*, int action, const char* a, const char*, const char*,
-                       const char*) {
+bool IsDeniedFunction(const std::vector<std::string>* denied, const char* name) {
+  if (denied == nullptr || name == nullptr) return false;
+  std::string lower(name);
+  for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+  for (const std::string& d : *denied) {
+    if (lower == d) return true;
+  }
+  return false;
+}
+
+int ReadOnlyAuthorizer(void* denied_functions, int action, const char* a, const char* b,
+                       const char*, const char*) {
   switch (action) {
+    case SQLITE_FUNCTION:
+      // For SQLITE_FUNCTION the function's name is the second argument.
+      return IsDeniedFunction(static_cast<const std::vector<std::string>*>(denied_functions), b)
+                 ? SQLITE_DENY
+                 : SQLITE_OK;
     case SQLITE_SELECT:
     case SQLITE_READ:
-    case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
+    case SQLITE_UPDATE:
+      // Connecting an eponymous virtual table (json_each, json_tree) declares its schema, which
+      // SQLite authorizes as an update of sqlite_master columns. A real UPDATE of sqlite_master
+      // cannot happen here: the connection is read-only, defensive and writable_schema is denied.
+      return a != nullptr && std::strcmp(a, "sqlite_master") == 0 ? SQLITE_OK : SQLITE_DENY;
     case SQLITE_PRAGMA:
       // Only introspection pragmas; their argument (a table name) changes nothing.
       return IsReadOnlyPragma(a) ? SQLITE_OK : SQLITE_DENY;
@@ -241,11 +262,19 @@ int BudgetHandler(void* arg) {
 }  // namespace
 
 void Database::RestrictToReadOnly() {
-  sqlite3_set_authorizer(impl_->db, ReadOnlyAuthorizer, nullptr);
+  sqlite3_set_authorizer(impl_->db, ReadOnlyAuthorizer, &impl_->denied_functions);
   // Belt and braces: even a statement the authorizer missed cannot write.
   sqlite3_db_config(impl_->db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(impl_->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
   sqlite3_limit(impl_->db, SQLITE_LIMIT_ATTACHED, 0);
+}
+
+void Database::DenyFunctions(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    std::string lower = name;
+    for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    impl_->denied_functions.push_back(lower);
+  }
 }
 
 void Database::SetTimeBudget(int64_t budget_ms) {

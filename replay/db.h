@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -93,6 +94,10 @@ class Database {
   // changing pragmas are denied. Query and detection commands install it; it stays for the
   // connection's lifetime.
   void RestrictToReadOnly();
+  // Under the read-only authorizer, also deny calls to these SQL functions (case-insensitive).
+  // load_extension and fts3_tokenizer are always denied; the detection runner adds the
+  // non-deterministic ones (random, randomblob) so a rule gives the same alerts every run.
+  void DenyFunctions(const std::vector<std::string>& names);
   // From now on, statements still running budget_ms after this call are interrupted (0 = no
   // limit). Call before each query that needs its own budget.
   void SetTimeBudget(int64_t budget_ms);

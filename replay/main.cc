@@ -22,6 +22,11 @@ constexpr Command kCommands[] = {
     {"timeline", "every event in time order, filtered by time, container, pid",
      amber::replay::RunTimeline},
     {"tree", "indented process tree of a container or a process", amber::replay::RunTree},
+    {"analyze", "verify, load, detect and report blind spots, in one step",
+     amber::replay::RunAnalyze},
+    {"detect", "run the detection rules over a case database", amber::replay::RunDetect},
+    {"rules", "rules lint DIR: check rule files", amber::replay::RunRules},
+    {"test", "run the fixture suite against its golden alerts", amber::replay::RunTest},
 };
 
 void Usage(FILE* out) {

@@ -300,6 +300,15 @@ CREATE TABLE IF NOT EXISTS alerts (
   evidence TEXT                        -- JSON object
 );
 
+-- Filled by the detection engine with alerts: one row per piece of evidence of an alert (the
+-- events of alerts.evidence as rows, for joins). event_table is an event table, processes or
+-- containers; event_id its id.
+CREATE TABLE IF NOT EXISTS alert_evidence (
+  alert_id INTEGER NOT NULL,
+  event_table TEXT NOT NULL,
+  event_id INTEGER NOT NULL
+);
+
 -- @views
 
 -- Every incarnation with each of its ancestors (depth 0 = itself, 1 = parent...). Follows
@@ -416,3 +425,4 @@ CREATE INDEX IF NOT EXISTS syscall_events_process ON syscall_events(process_id);
 CREATE INDEX IF NOT EXISTS syscall_events_time ON syscall_events(time_ns);
 CREATE INDEX IF NOT EXISTS gaps_capture ON gaps(capture_id);
 CREATE INDEX IF NOT EXISTS alerts_rule ON alerts(rule_id);
+CREATE INDEX IF NOT EXISTS alert_evidence_alert ON alert_evidence(alert_id);

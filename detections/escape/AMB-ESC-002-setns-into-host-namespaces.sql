@@ -1,0 +1,39 @@
+-- id: AMB-ESC-002
+-- title: setns/nsenter into the host's namespaces
+-- severity: critical
+-- mitre: T1611
+-- description: A setns() whose target namespace is one of the host's: the namespace inode of a
+--   process outside any container (pid 1 of the host, typically), or an initial namespace
+--   (inodes 4026531835..4026531841). Also nsenter run with --target 1 in a container.
+-- why: Entering the host's mount, pid or network namespace from a container is the escape itself
+--   (nsenter -t 1 -m -u -i -n -p sh from a privileged container or one sharing the host pid
+--   namespace).
+-- false_positives: Host agents that enter containers' namespaces (this rule looks for the opposite
+--   direction), debugging tools run by administrators on the host (container_id NULL is still
+--   reported when the process itself runs in a container's namespaces).
+WITH host_ns AS (
+  SELECT mnt_ns AS ino FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND mnt_ns <> 0
+  UNION SELECT pid_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND pid_ns <> 0
+  UNION SELECT net_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND net_ns <> 0
+  UNION SELECT user_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND user_ns <> 0
+  UNION SELECT uts_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND uts_ns <> 0
+  UNION SELECT ipc_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND ipc_ns <> 0
+  UNION SELECT cgroup_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND cgroup_ns <> 0
+)
+SELECT n.time_ns, n.process_id, n.container_id,
+       printf('%s entered a host namespace (inode %d, flags 0x%x) from a container%s',
+              coalesce(p.exe, '?'), n.ns_inode, n.ns_flags,
+              CASE WHEN n.ret < 0 THEN printf(' (attempt, failed with %d)', n.ret) ELSE '' END) AS message,
+       json_array('ns_events:' || n.id) AS evidence
+FROM ns_events n LEFT JOIN processes p ON p.id = n.process_id
+WHERE n.op = 'setns' AND n.container_id IS NOT NULL
+  AND (n.ns_inode BETWEEN 4026531835 AND 4026531841 OR n.ns_inode IN (SELECT ino FROM host_ns))
+UNION ALL
+SELECT e.time_ns, e.process_id, e.container_id,
+       printf('nsenter targeting pid 1 run in a container: %s', e.cmdline) AS message,
+       json_array('execs:' || e.id) AS evidence
+FROM execs e
+WHERE e.container_id IS NOT NULL AND e.ret >= 0
+  AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') = 'nsenter'
+  AND (e.cmdline LIKE '% -t 1 %' OR e.cmdline LIKE '% -t1 %' OR e.cmdline LIKE '% --target 1 %'
+       OR e.cmdline LIKE '% --target=1 %' OR e.cmdline LIKE '% -t 1' OR e.cmdline LIKE '% --target 1')

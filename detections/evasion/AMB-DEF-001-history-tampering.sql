@@ -1,0 +1,21 @@
+-- id: AMB-DEF-001
+-- title: Shell history tampered with
+-- severity: medium
+-- mitre: T1070.003
+-- description: Removal, truncation (open with O_TRUNC or truncate), or a symlink in place of a
+--   shell history file (.bash_history, .zsh_history, .sh_history, .ash_history, .history,
+--   .python_history, .mysql_history), or a link of it to /dev/null.
+-- why: Erasing history removes the record of what an intruder typed; replacing it with a link to
+--   /dev/null stops it from being written at all. Users seldom do either.
+-- false_positives: Users clearing their own history for privacy; dotfile managers replacing files.
+SELECT f.time_ns, f.process_id, f.container_id,
+       printf('%s %s %s', coalesce(p.exe, '?'),
+              CASE WHEN f.op = 'open' THEN 'truncated' WHEN f.op = 'symlink' THEN 'replaced with a symlink'
+                   ELSE f.op END, f.path) AS message,
+       json_array('file_events:' || f.id) AS evidence
+FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+WHERE f.ret >= 0
+  AND ((f.op = 'open' AND (f.flags & 512) != 0) OR f.op IN ('unlink', 'truncate', 'symlink', 'link'))
+  AND replace(f.path, rtrim(f.path, replace(f.path, '/', '')), '') IN
+      ('.bash_history', '.zsh_history', '.sh_history', '.ash_history', '.history',
+       '.python_history', '.mysql_history', '.psql_history', '.lesshst', '.viminfo')

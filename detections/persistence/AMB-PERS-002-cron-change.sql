@@ -1,0 +1,20 @@
+-- id: AMB-PERS-002
+-- title: Cron configuration changed
+-- severity: medium
+-- mitre: T1053.003
+-- description: A write, rename onto, removal or permission change of /etc/crontab, /etc/cron.d, /etc/cron.{hourly,daily,weekly,monthly}, /etc/anacrontab or a user crontab under /var/spool/cron. Package managers are reported as low.
+-- why: A cron entry runs the attacker's command again every minute or at every boot, as root if it is the system crontab: the simplest persistence on Linux, and an escape path when a container can write the host's /etc.
+-- false_positives: Administrators editing crontabs (crontab -e writes /var/spool/cron/crontabs), configuration management (Ansible, Puppet), package installs.
+SELECT f.time_ns, f.process_id, f.container_id,
+       printf('%s %s %s%s', coalesce(p.exe, '?'),
+              CASE f.op WHEN 'open' THEN 'wrote' WHEN 'rename' THEN 'renamed onto' ELSE f.op END,
+              CASE WHEN f.op = 'rename' THEN f.path2 ELSE f.path END,
+              CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
+       json_array('file_events:' || f.id) AS evidence,
+       CASE WHEN f.ret < 0 THEN 'low'
+            WHEN coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') IN ('dpkg', 'rpm', 'apk', 'yum', 'dnf', 'apt', 'apt-get', 'unattended-upgrade', 'packagekitd') THEN 'low'
+            ELSE 'medium' END AS severity
+FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+WHERE ((f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0))
+       OR f.op IN ('unlink', 'truncate', 'chmod', 'chown', 'symlink', 'link', 'rename'))
+  AND (coalesce(nullif(f.path2, ''), f.path) GLOB '/etc/cron*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/var/spool/cron/*' OR coalesce(nullif(f.path2, ''), f.path) = '/etc/anacrontab')

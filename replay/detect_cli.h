@@ -1,0 +1,29 @@
+// Pieces shared by the detect, analyze and test commands: the rule options, loading the pack with
+// its problems reported, and the --fail-on decision. Not a library API; CLI glue.
+#ifndef AMBER_REPLAY_DETECT_CLI_H_
+#define AMBER_REPLAY_DETECT_CLI_H_
+
+#include <optional>
+#include <string>
+
+#include "replay/detect.h"
+#include "replay/rule_set.h"
+
+namespace amber::replay {
+
+// Loads the rules at `dir` ("" = DefaultRuleDir()), printing each problem to stderr as
+// "amber-replay: rule <path>: <message> (skipped)". nullopt (after printing) when the directory
+// cannot be read.
+std::optional<RuleSet> LoadRulesReporting(const std::string& dir);
+
+// Prints each failed rule outcome to stderr: "amber-replay: rule AMB-X-001 failed: <reason>".
+void ReportRuleFailures(const DetectReport& report);
+
+// The exit code after detection: 1 when fail_on is set and an alert at or above it fired, else 65
+// when a rule failed or could not be loaded, else 0.
+int DetectExitCode(const DetectReport& report, const std::optional<Severity>& fail_on,
+                   bool rule_problems);
+
+}  // namespace amber::replay
+
+#endif  // AMBER_REPLAY_DETECT_CLI_H_
