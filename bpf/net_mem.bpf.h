@@ -33,26 +33,6 @@ AMBER_SYSCALL(memfd_create, 2, AMBER_OP_MEMFD_CREATE, memory_exit)
 AMBER_SYS_EXIT(mprotect, memory_exit)
 AMBER_SYS_EXIT(mmap, memory_exit)
 
-/* mmap and mprotect are frequent: only executable requests (anonymous ones for mmap: every
- * shared library maps its text executable) are kept in flight. */
-SEC("tracepoint/syscalls/sys_enter_mprotect")
-int handle_enter_mprotect(struct trace_event_raw_sys_enter *ctx)
-{
-	if (!(ctx->args[2] & PROT_EXEC))
-		return 0;
-	return sys_enter6(AMBER_OP_MPROTECT, ctx->id, ctx->args[0], ctx->args[1], ctx->args[2], 0, 0,
-			  0);
-}
-
-SEC("tracepoint/syscalls/sys_enter_mmap")
-int handle_enter_mmap(struct trace_event_raw_sys_enter *ctx)
-{
-	if (!(ctx->args[2] & PROT_EXEC) || !(ctx->args[3] & MAP_ANONYMOUS))
-		return 0;
-	return sys_enter6(AMBER_OP_MMAP, ctx->id, ctx->args[0], ctx->args[1], ctx->args[2],
-			  ctx->args[3], ctx->args[4], ctx->args[5]);
-}
-
 static __always_inline int net_exit(struct amber_inflight *in, long ret)
 {
 	struct amber_event *e = event_begin(in->op, in->nr, ret);

@@ -3,8 +3,8 @@
  * deleted file, set-id bits), a uid/euid change across exec, failed execs, and exit.
  *
  * Scheduler tracepoints through tp_btf give typed arguments (bprm, child task); the clone and
- * execve syscall tracepoints add what the scheduler does not see: clone flags, the credentials
- * before exec, and attempts that failed. */
+ * execve syscalls (entered by syscalls.bpf.c's raw sys_enter, exited here by tail call) add what
+ * the scheduler does not see: clone flags, the credentials before exec, and failed attempts. */
 #include "bpf/syscall.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -32,29 +32,7 @@ static __always_inline int fork_failed(struct amber_inflight *in, long ret)
 AMBER_SYSCALL(clone, 5, AMBER_OP_FORK, fork_failed)
 AMBER_SYS_EXIT(fork, fork_failed)
 AMBER_SYS_EXIT(vfork, fork_failed)
-
-/* fork and vfork take no arguments, and their tracepoint records end before `id` can be read. */
-SEC("tracepoint/syscalls/sys_enter_fork")
-int handle_enter_fork(void *ctx)
-{
-	return sys_enter6(AMBER_OP_FORK, 57, 0, 0, 0, 0, 0, 0);
-}
-
-SEC("tracepoint/syscalls/sys_enter_vfork")
-int handle_enter_vfork(void *ctx)
-{
-	return sys_enter6(AMBER_OP_FORK, 58, 0, 0, 0, 0, 0, 0);
-}
 AMBER_SYS_EXIT(clone3, fork_failed)
-
-/* clone3 passes its flags in a user struct: read them at entry, where args[0] then holds them. */
-SEC("tracepoint/syscalls/sys_enter_clone3")
-int handle_enter_clone3(struct trace_event_raw_sys_enter *ctx)
-{
-	u64 flags = 0;
-	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]);
-	return sys_enter6(AMBER_OP_FORK, ctx->id, flags, 0, 0, 0, 0, 0);
-}
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
@@ -96,6 +74,10 @@ static __always_inline int exec_failed(struct amber_inflight *in, long ret)
 {
 	if (ret >= 0)
 		return 0; /* the success was emitted by sched_process_exec */
+	/* A shell or execvp walking $PATH fails with ENOENT in every directory but one: noise, kept
+	 * only by the full profile. */
+	if (ret == -2 && !profile_full)
+		return 0;
 	struct amber_event *e = event_begin(AMBER_OP_EXEC, in->nr, ret);
 	if (!e)
 		return 0;

@@ -3,11 +3,18 @@
  * A sys_enter program stores the arguments in amber_inflight keyed by thread id; the matching
  * sys_exit program takes them back out, reads the strings then (the user buffers are still there
  * and were just faulted in by the syscall itself) and emits one event carrying the return value.
- * Each unit has its own amber_inflight (a syscall belongs to exactly one unit). LRU, so entries
- * of tasks that never returned (killed in the syscall, exit_group) age out instead of leaking.
+ * amber_inflight and amber_exit_progs are shared by the units (the loader reuses the fds). LRU,
+ * so entries of tasks that never returned (killed in the syscall, exit_group) age out.
  *
- * The per-syscall tracepoints (syscalls/sys_enter_<name>) are used where the kernel has them; the
- * others go through raw_tracepoint sys_enter/sys_exit with a syscall-number bitmap (rawsys.bpf.c).
+ * Why raw sys_enter/sys_exit and not the per-syscall tracepoints (syscalls/sys_enter_<name>):
+ * on this 6.18 kernel syscall tracepoints are faultable, and detaching a BPF program from one
+ * waits for an RCU-tasks-trace grace period (50-100 ms each): with ~170 of them a clean stop took
+ * over 10 s. Per-syscall tracepoints also copy the arguments into a perf record before the program
+ * runs, and reject programs that read past the syscall's own argument count (EACCES). Two raw
+ * programs instead: sys_enter stores the arguments of the syscalls named in raw_op_of_nr, and
+ * sys_exit tail-calls the exit handler of that number from amber_exit_progs. Every syscall of the
+ * host runs the two raw programs, which return after one array read when the number is not
+ * traced. The same path serves syscalls that have no tracepoint at all (init_module here).
  */
 #ifndef AMBER_BPF_SYSCALL_BPF_H_
 #define AMBER_BPF_SYSCALL_BPF_H_
@@ -29,6 +36,9 @@ struct {
 	__type(key, u32);
 	__type(value, struct amber_inflight);
 } amber_inflight SEC(".maps");
+
+/* Op for each traced syscall number (0: not traced), set by the loader. */
+const volatile __u8 raw_op_of_nr[512] = {};
 
 static __always_inline int sys_enter6(u16 op, u32 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4,
 				      u64 a5)
@@ -64,34 +74,28 @@ static __always_inline bool sys_take(struct amber_inflight *out)
 	return true;
 }
 
-/* Argument i of a syscall taking n: a per-syscall tracepoint's record holds only the n arguments
- * the syscall has, and attaching a program that reads past the record fails with EACCES
- * (perf_event_set_bpf_prog checks the highest context offset the program reads). */
-#define AMBER_ARG(ctx, i, n) ((i) < (n) ? (ctx)->args[(i) < (n) ? (i) : 0] : 0)
+/* Exit handlers by syscall number: handle_raw_sys_exit tail-calls into them. Filled by the
+ * loader from the programs' names (handle_exit_<syscall>). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 512);
+	__type(key, u32);
+	__type(value, u32);
+} amber_exit_progs SEC(".maps");
 
-/* sys_enter_<name> for the per-syscall tracepoints: stores the arguments. */
-#define AMBER_SYS_ENTER(name, n, op)                                                         \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                          \
-	int handle_enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
-	{                                                                                    \
-		return sys_enter6(op, ctx->id, AMBER_ARG(ctx, 0, n), AMBER_ARG(ctx, 1, n),   \
-				  AMBER_ARG(ctx, 2, n), AMBER_ARG(ctx, 3, n),                 \
-				  AMBER_ARG(ctx, 4, n), AMBER_ARG(ctx, 5, n));                \
-	}
-
-/* sys_exit_<name>: `handler(struct amber_inflight *in, long ret)` builds and emits the event. */
+/* handle_exit_<name>, reached by tail call from raw sys_exit: `handler(struct amber_inflight *in,
+ * long ret)` builds and emits the event. */
 #define AMBER_SYS_EXIT(name, handler)                                                        \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                           \
-	int handle_exit_##name(struct trace_event_raw_sys_exit *ctx)                         \
+	SEC("raw_tp")                                                                        \
+	int handle_exit_##name(struct bpf_raw_tracepoint_args *ctx)                          \
 	{                                                                                    \
 		struct amber_inflight in;                                                    \
 		if (!sys_take(&in))                                                          \
 			return 0;                                                            \
-		return handler(&in, ctx->ret);                                               \
+		return handler(&in, (long)ctx->args[1]);                                     \
 	}
 
-#define AMBER_SYSCALL(name, n, op, handler) \
-	AMBER_SYS_ENTER(name, n, op)        \
-	AMBER_SYS_EXIT(name, handler)
+/* `nargs` and `op` document the call; the op of each number comes from the loader's table. */
+#define AMBER_SYSCALL(name, nargs, op, handler) AMBER_SYS_EXIT(name, handler)
 
 #endif /* AMBER_BPF_SYSCALL_BPF_H_ */

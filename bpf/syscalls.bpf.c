@@ -2,11 +2,11 @@
 /* Syscall events: credentials, control (prctl, personality, modules, bpf, kexec, keys,
  * userfaultfd), namespaces and mounts, processes acting on processes, files, memory and network.
  *
- * Each traced syscall has an enter program (arguments into amber_inflight) and an exit program
- * (strings read, event with the return value emitted): see bpf/syscall.bpf.h. Syscalls without a
- * per-syscall tracepoint on this kernel (init_module and friends when the kernel lacks modules,
- * kexec without CONFIG_KEXEC) go through raw_tracepoint sys_enter/sys_exit, filtered by
- * raw_op_of_nr: an attempt is evidence even when the kernel answers ENOSYS.
+ * raw_tracepoint sys_enter stores the arguments of traced syscalls in amber_inflight, and sys_exit
+ * tail-calls the syscall's exit handler (strings read, event with the return value emitted): see
+ * bpf/syscall.bpf.h for why. Syscalls the kernel does not implement (init_module without module
+ * support, kexec without CONFIG_KEXEC) pass through the same programs: an attempt is evidence even
+ * when the kernel answers ENOSYS.
  *
  * Paths, dfd-relative ones included: the user-given string is kept as given; when it is relative
  * (first byte not '/'), the exit program also walks the dentry path of its starting directory
@@ -21,8 +21,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Op for each syscall number routed through the raw programs (0: not routed). */
-const volatile __u8 raw_op_of_nr[512] = {};
 
 #define O_WRONLY 01
 #define O_RDWR 02
@@ -190,7 +188,22 @@ AMBER_SYSCALL(delete_module, 2, AMBER_OP_DELETE_MODULE, control_exit)
 AMBER_SYSCALL(kexec_load, 4, AMBER_OP_KEXEC_LOAD, control_exit)
 AMBER_SYSCALL(kexec_file_load, 5, AMBER_OP_KEXEC_FILE_LOAD, control_exit)
 
-/* The raw path: every syscall runs these, so they return at once unless the number is routed. */
+/* ---- the two attached programs ------------------------------------------------------------ */
+#define NR_MMAP 9
+#define NR_MPROTECT 10
+#define NR_CLONE3 435
+
+/* libbpf 1.1 has no PT_REGS_PARM6_CORE_SYSCALL; the sixth syscall argument is r9 on x86-64 and
+ * regs[5] on arm64. */
+#ifndef PT_REGS_PARM6_CORE_SYSCALL
+#if defined(__TARGET_ARCH_x86)
+#define PT_REGS_PARM6_CORE_SYSCALL(x) BPF_CORE_READ(x, r9)
+#else
+#define PT_REGS_PARM6_CORE_SYSCALL(x) BPF_CORE_READ(x, regs[5])
+#endif
+#endif
+
+/* Every syscall of the host passes here; untraced numbers cost one array read. */
 SEC("raw_tracepoint/sys_enter")
 int handle_raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -201,9 +214,23 @@ int handle_raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if (!op)
 		return 0;
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	return sys_enter6(op, nr, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),
-			  PT_REGS_PARM3_CORE_SYSCALL(regs), PT_REGS_PARM4_CORE_SYSCALL(regs),
-			  PT_REGS_PARM5_CORE_SYSCALL(regs), 0);
+	u64 a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	u64 a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	u64 a3 = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	/* mmap and mprotect are frequent: only executable requests (anonymous ones for mmap: every
+	 * shared library maps its text executable) are kept in flight. */
+	if ((nr == NR_MMAP || nr == NR_MPROTECT) && !(a2 & PROT_EXEC))
+		return 0;
+	if (nr == NR_MMAP && !(a3 & MAP_ANONYMOUS))
+		return 0;
+	/* clone3 passes its flags in a user struct: args[0] then holds the flags. */
+	if (nr == NR_CLONE3) {
+		u64 flags = 0;
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)a0);
+		a0 = flags;
+	}
+	return sys_enter6(op, nr, a0, PT_REGS_PARM2_CORE_SYSCALL(regs), a2, a3,
+			  PT_REGS_PARM5_CORE_SYSCALL(regs), PT_REGS_PARM6_CORE_SYSCALL(regs));
 }
 
 SEC("raw_tracepoint/sys_exit")
@@ -213,10 +240,11 @@ int handle_raw_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	u64 nr = BPF_CORE_READ(regs, orig_ax);
 	if (nr >= 512 || !raw_op_of_nr[nr])
 		return 0;
-	struct amber_inflight in;
-	if (!sys_take(&in))
-		return 0;
-	return control_exit(&in, (long)ctx->args[1]);
+	bpf_tail_call(ctx, &amber_exit_progs, nr);
+	/* No handler for this number: forget the arguments. */
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	bpf_map_delete_elem(&amber_inflight, &tid);
+	return 0;
 }
 
 /* ---- namespaces and mounts ------------------------------------------------------------------ */

@@ -3,7 +3,6 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,41 +52,12 @@ bool PathExists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-// libbpf attaches tracepoints through tracefs; mount it where the kernel expects it if nobody did
-// (as perf and bpftool do). Returns the events directory, or empty when there is none.
-std::string TracingEventsDir() {
-  if (PathExists("/sys/kernel/tracing/events")) return "/sys/kernel/tracing/events";
-  if (PathExists("/sys/kernel/debug/tracing/events")) return "/sys/kernel/debug/tracing/events";
-  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) == 0 &&
-      PathExists("/sys/kernel/tracing/events")) {
-    return "/sys/kernel/tracing/events";
-  }
-  return "";
-}
+// Exit handlers are reached by tail call (bpf/syscall.bpf.h): section "raw_tp", named
+// handle_exit_<syscall>.
+constexpr std::string_view kExitHandlerPrefix = "handle_exit_";
 
-struct ProgramPlan {
-  std::vector<store::Op> ops;
-  bool supported = true;
-  std::string detail;  // the hook
-  bool needed = false;
-};
-
-constexpr std::string_view kSysEnterPrefix = "tracepoint/syscalls/sys_enter_";
-constexpr std::string_view kSysExitPrefix = "tracepoint/syscalls/sys_exit_";
-
-// Ops the raw sys_enter/sys_exit programs decode in full; any other routed syscall is recorded
-// as op "syscall" with its raw arguments.
-bool RawDecodes(store::Op op) {
-  switch (op) {
-    case store::Op::kInitModule:
-    case store::Op::kFinitModule:
-    case store::Op::kDeleteModule:
-    case store::Op::kKexecLoad:
-    case store::Op::kKexecFileLoad:
-      return true;
-    default:
-      return false;
-  }
+bool IsTailCallTarget(bpf_program* prog) {
+  return std::string_view(bpf_program__section_name(prog)) == "raw_tp";
 }
 
 }  // namespace
@@ -149,8 +119,7 @@ void SetCommonRodata(Rodata* r, const LoaderSettings& s) {
 
 // Decides for each program of `obj` whether it is needed and supported, and switches off
 // autoload for the rest; appends a ProbeRecord per program.
-void PlanPrograms(bpf_object* obj, const LoaderSettings& s, const std::string& events_dir,
-                  const btf* vmlinux, const std::vector<store::Op>& raw_ops,
+void PlanPrograms(bpf_object* obj, const LoaderSettings& s, const btf* vmlinux, const std::vector<store::Op>& raw_ops,
                   std::vector<store::ProbeRecord>* probes) {
   bpf_program* prog;
   bpf_object__for_each_program(prog, obj) {
@@ -159,13 +128,12 @@ void PlanPrograms(bpf_object* obj, const LoaderSettings& s, const std::string& e
     probe.name = section;
     bool supported = true;
     std::string_view sv = section;
-    if (sv.starts_with(kSysEnterPrefix) || sv.starts_with(kSysExitPrefix)) {
-      bool enter = sv.starts_with(kSysEnterPrefix);
-      std::string call(sv.substr(enter ? kSysEnterPrefix.size() : kSysExitPrefix.size()));
-      if (const SyscallInfo* info = FindSyscall(call)) probe.ops.push_back(info->op);
-      supported = !events_dir.empty() &&
-                  PathExists(events_dir + "/syscalls/sys_" + (enter ? "enter_" : "exit_") + call);
-      if (!supported) probe.detail = "no tracepoint syscalls/sys_" + std::string(enter ? "enter_" : "exit_") + call;
+    if (IsTailCallTarget(prog)) {
+      std::string_view name = bpf_program__name(prog);
+      if (name.starts_with(kExitHandlerPrefix)) name.remove_prefix(kExitHandlerPrefix.size());
+      probe.name = "syscall/" + std::string(name);
+      probe.detail = "raw_tracepoint sys_enter/sys_exit";
+      if (const SyscallInfo* info = FindSyscall(name)) probe.ops.push_back(info->op);
     } else if (sv.starts_with("tp_btf/")) {
       std::string tp(sv.substr(7));
       if (tp == "sched_process_fork") probe.ops = {store::Op::kFork};
@@ -203,7 +171,8 @@ Unit MakeUnit(const std::string& name, Skel* skel, void (*destroy)(Skel*), int (
 }
 
 Status ReuseSharedMaps(bpf_object* from, bpf_object* to) {
-  for (const char* name : {"amber_events", "amber_losses", "amber_cgroups_sent", "amber_followed"}) {
+  for (const char* name : {"amber_events", "amber_losses", "amber_cgroups_sent", "amber_followed",
+                           "amber_inflight", "amber_exit_progs"}) {
     bpf_map* src = bpf_object__find_map_by_name(from, name);
     bpf_map* dst = bpf_object__find_map_by_name(to, name);
     if (!src || !dst) return Status::Internal(std::string("share map ") + name + ": missing");
@@ -227,20 +196,15 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
   auto impl = std::make_unique<Impl>();
   impl->handler = std::move(handler);
   std::vector<store::ProbeRecord> probes;
-  std::string events_dir = TracingEventsDir();
   btf* vmlinux = btf__load_vmlinux_btf();
   if (!vmlinux) return Status::NotSupported("load kernel BTF: " + ErrnoText(errno));
 
-  // Syscalls without a per-syscall tracepoint go through raw sys_enter/sys_exit.
+  // Every traced syscall goes through raw sys_enter/sys_exit (bpf/syscall.bpf.h says why).
   std::vector<uint8_t> raw_op_of_nr(512, 0);
   std::vector<store::Op> raw_ops;
   for (const SyscallInfo& info : TracedSyscalls()) {
     if (!settings.ops.test(static_cast<size_t>(info.op)) || info.nr >= 512) continue;
-    if (!events_dir.empty() &&
-        PathExists(events_dir + "/syscalls/sys_enter_" + std::string(info.tracepoint)))
-      continue;
-    store::Op op = RawDecodes(info.op) ? info.op : store::Op::kSyscall;
-    raw_op_of_nr[info.nr] = static_cast<uint8_t>(op);
+    raw_op_of_nr[info.nr] = static_cast<uint8_t>(info.op);
     raw_ops.push_back(info.op);
   }
 
@@ -261,7 +225,10 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
   // 3. Read-only settings, program plan, ring buffer size.
   SetCommonRodata(process->rodata, settings);
   SetCommonRodata(syscalls->rodata, settings);
-  for (size_t nr = 0; nr < 512; nr++) syscalls->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
+  for (size_t nr = 0; nr < 512; nr++) {
+    syscalls->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
+    process->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
+  }
   int err = bpf_map__set_max_entries(process->maps.amber_events, settings.ringbuf_bytes);
   if (err) {
     btf__free(vmlinux);
@@ -269,7 +236,7 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
                                    ": " + ErrnoText(err));
   }
   for (Unit& unit : impl->units) {
-    PlanPrograms(unit.obj, settings, events_dir, vmlinux, raw_ops, &probes);
+    PlanPrograms(unit.obj, settings, vmlinux, raw_ops, &probes);
   }
   btf__free(vmlinux);
 
@@ -290,13 +257,26 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
                          sizeof(settings.filter_tgid), &one, sizeof(one), BPF_ANY);
   }
 
-  // 5. Attach each program on its own; a failure is written down, not fatal.
+  // 5. Attach each program on its own; a failure is written down, not fatal. Exit handlers are
+  // not attached but placed in the tail-call array under their syscall number.
   size_t probe_index = 0;
+  int exit_progs_fd = bpf_map__fd(process->maps.amber_exit_progs);
   for (Unit& unit : impl->units) {
     bpf_program* prog;
     bpf_object__for_each_program(prog, unit.obj) {
       store::ProbeRecord& probe = probes[probe_index++];
       if (probe.status != store::ProbeStatus::kAttached) continue;
+      if (IsTailCallTarget(prog)) {
+        std::string_view name = bpf_program__name(prog);
+        name.remove_prefix(kExitHandlerPrefix.size());
+        const SyscallInfo* info = FindSyscall(name);
+        int fd = bpf_program__fd(prog);
+        if (!info || bpf_map_update_elem(exit_progs_fd, &info->nr, &fd, BPF_ANY) != 0) {
+          probe.status = store::ProbeStatus::kFailed;
+          probe.detail = "tail-call slot: " + ErrnoText(errno);
+        }
+        continue;
+      }
       g_libbpf_tail.clear();
       bpf_link* link = bpf_program__attach(prog);
       if (!link) {
