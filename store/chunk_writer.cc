@@ -7,19 +7,6 @@
 
 namespace amber::store {
 
-std::string_view ChunkKindName(ChunkKind kind) {
-  switch (kind) {
-    case ChunkKind::kHeader: return "header";
-    case ChunkKind::kEvents: return "events";
-    case ChunkKind::kSnapshot: return "snapshot";
-    case ChunkKind::kContainers: return "containers";
-    case ChunkKind::kLosses: return "losses";
-    case ChunkKind::kStats: return "stats";
-    case ChunkKind::kFooter: return "footer";
-  }
-  return "unknown";
-}
-
 ChunkWriter::ChunkWriter(std::unique_ptr<WritableFile> file, bool sync_each_chunk)
     : file_(std::move(file)), sync_each_chunk_(sync_each_chunk) {}
 
