@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,37 @@ TEST(ContainerIdTest, SafeNames) {
   EXPECT_FALSE(IsSafeContainerName(std::string("a\0b", 3)));
   EXPECT_FALSE(IsSafeContainerName("a b"));
   EXPECT_FALSE(IsSafeContainerName(std::string(1025, 'a')));
+}
+
+}  // namespace
+}  // namespace amber::record
+
+namespace amber::record {
+namespace {
+
+// Random bytes and random splices of real shapes: never a crash, and any match is well-formed.
+TEST(ContainerIdTest, RandomPathsNeverMisbehave) {
+  std::mt19937 rng(1234);
+  const std::vector<std::string> pieces = {"/", "docker", "-", ".scope", "kubepods", "pod", "_",
+                                           ":", "cri-containerd", "crio", "libpod", "conmon",
+                                           "runc", "..", ".", std::string(1, '\0'), "\xff",
+                                           kId, kId.substr(0, 63), kPod, kPodUnderscore};
+  for (int i = 0; i < 20000; ++i) {
+    std::string path = i % 2 == 0 ? "/" : "";
+    int n = static_cast<int>(rng() % 12);
+    for (int j = 0; j < n; ++j) {
+      if (rng() % 4 == 0) {
+        path.push_back(static_cast<char>(rng() % 256));
+      } else {
+        path += pieces[rng() % pieces.size()];
+      }
+    }
+    std::optional<CgroupContainerMatch> match = MatchContainerCgroup(path);
+    if (!match.has_value()) continue;
+    EXPECT_FALSE(match->id.empty());
+    EXPECT_TRUE(IsHexId(match->id) || IsSafeContainerName(match->id)) << match->id;
+    EXPECT_EQ(match->id.find('/'), std::string::npos);
+  }
 }
 
 }  // namespace

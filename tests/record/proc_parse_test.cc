@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "record/cgroup_path.h"
 #include "record/process_start.h"
+#include "record/oci_config.h"
+#include "record/state_file.h"
 
 namespace amber::record {
 namespace {
@@ -106,6 +111,35 @@ TEST(ProcessStartTest, TicksToNsAndMatching) {
   EXPECT_FALSE(SameProcessStart(686'710'000'000ull, 686'709'999'999ull));
   // Exact values on both sides (two kernel events) compare exactly.
   EXPECT_TRUE(SameProcessStart(686'712'345'678ull, 686'712'345'678ull));
+}
+
+// Hostile bytes into every parser of kernel and runtime text: no crash, no hang, no exception.
+TEST(HostileInputTest, RandomBytesIntoEveryParser) {
+  std::mt19937 rng(99);
+  const std::string seeds[] = {
+      "4242 (sleep) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 68671 0 0\n",
+      "Uid:\t1\t2\t3\t4\nGid:\t5\t6\t7\t8\nCapEff:\t00000000a80425fb\n",
+      "8:pids:/a\n0::/b (deleted)\n",
+      R"({"process":{"capabilities":{"effective":["CAP_SYS_ADMIN"]}},"annotations":{"a":"b"},)"
+      R"("linux":{"namespaces":[{"type":"user"}],"resources":{"devices":[{"allow":true}]}}})"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string text = seeds[rng() % 4];
+    int edits = 1 + static_cast<int>(rng() % 8);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      size_t at = rng() % text.size();
+      switch (rng() % 3) {
+        case 0: text[at] = static_cast<char>(rng() % 256); break;
+        case 1: text.erase(at, 1 + rng() % 8); break;
+        default: text.insert(at, std::string(1 + rng() % 4, "[{(\")\"\0\n:"[rng() % 8])); break;
+      }
+    }
+    (void)ParseProcStat(text);
+    (void)ParseProcStatus(text);
+    (void)SplitCmdline(text);
+    (void)ContainerCgroupPath(ParseProcCgroup(text));
+    Result<nlohmann::json> json = ParseJson(text, "random");
+    if (json.ok()) (void)ParseOciConfig(*json);
+  }
 }
 
 }  // namespace
