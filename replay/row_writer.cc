@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <variant>
 
+#include "common/text.h"
 #include "replay/render.h"
 
 namespace amber::replay {
@@ -12,8 +13,8 @@ namespace {
 using store::Op;
 
 constexpr const char* kCommonColumns =
-    "capture_id,time_ns,boot_ns,op,ret,process_id,container_id,pid,tid,uid,gid,euid,egid";
-constexpr int kCommonCount = 13;
+    "capture_id,time_ns,boot_ns,op,ret,process_id,container_id,pid,tid,uid,gid,euid,egid,time";
+constexpr int kCommonCount = 14;
 
 struct TableSpec {
   const char* name;
@@ -109,6 +110,28 @@ std::string FormatAddress(const store::NetArgs& n) {
 
 }  // namespace
 
+std::string_view UtcFormatter::Format(int64_t unix_ns) {
+  int64_t secs = unix_ns / 1'000'000'000;
+  int64_t frac = unix_ns % 1'000'000'000;
+  if (frac < 0) {
+    frac += 1'000'000'000;
+    --secs;
+  }
+  if (secs != cached_second_ || text_.empty()) {
+    // Only the date and time of day need the calendar; they change once a second.
+    std::string full = FormatUtcNs(secs * 1'000'000'000);  // "....:SS.000000000Z"
+    text_ = full;
+    prefix_ = full.size() - 10;  // up to and including the '.'
+    cached_second_ = secs;
+  }
+  char* digits = text_.data() + prefix_;
+  for (int i = 8; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  return text_;
+}
+
 EventTable TableForOp(Op op) {
   if (op == Op::kFork || op == Op::kExit) return EventTable::kProcess;
   if (op == Op::kExec) return EventTable::kExec;
@@ -194,6 +217,7 @@ void RowWriter::BindCommon(Statement* s, const store::Event& e, const EventLinks
   s->BindInt(11, c.gid);
   s->BindInt(12, c.euid);
   s->BindInt(13, c.egid);
+  s->BindText(14, utc_.Format(links.utc_ns));
 }
 
 Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {

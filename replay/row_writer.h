@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -58,6 +59,18 @@ struct GapRow {
   std::string reason;
 };
 
+// Unix ns to "2024-05-01T12:00:00.123456789Z", the calendar part cached per second (the hot path
+// of every event row). Same text as common/text.h's FormatUtcNs.
+class UtcFormatter {
+ public:
+  std::string_view Format(int64_t unix_ns);
+
+ private:
+  int64_t cached_second_ = 0;
+  size_t prefix_ = 0;
+  std::string text_;
+};
+
 class RowWriter {
  public:
   static Result<std::unique_ptr<RowWriter>> Create(Database* db);
@@ -82,6 +95,7 @@ class RowWriter {
   std::optional<Statement> gap_;
   std::array<std::string, store::kOpCount> op_names_;
   std::array<uint64_t, kEventTableCount> counts_{};
+  UtcFormatter utc_;
 };
 
 // argv as stored: cmdline (joined by one space) and argv_raw (each argument followed by NUL).

@@ -8,7 +8,9 @@
 --    which is deterministic: the same captures give the same ids.
 --  * Times: `<x>_ns` is Unix-epoch nanoseconds, UTC (the capture's boot-time clock mapped through
 --    its header's clock pair); `<x>` (no suffix) is the same instant as ISO-8601 UTC text with
---    nanoseconds, '2024-05-01T12:00:00.123456789Z', a VIRTUAL generated column (costs no space).
+--    nanoseconds, '2024-05-01T12:00:00.123456789Z'. In the event tables `time` is stored (written
+--    by the loader: SQLite evaluates even VIRTUAL generated columns on INSERT, which cost 2.5x the
+--    insert); in the small tables it is a VIRTUAL generated column.
 --    `boot_ns` / `start_boot_ns` keep the raw CLOCK_BOOTTIME value of the recording host.
 --  * Byte strings from the host (paths, argv, comm, names) are hostile and stored faithfully: as
 --    TEXT when they are valid UTF-8, otherwise as a BLOB of the exact bytes. LIKE and GLOB work on
@@ -151,8 +153,7 @@ CREATE TABLE IF NOT EXISTS processes (
 
 CREATE TABLE IF NOT EXISTS process_events (  -- fork and exit (creation/ending of incarnations)
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   child_pid INTEGER, child_tid INTEGER,
   child_process_id INTEGER,            -- fork of a new process: the child's incarnation
@@ -163,8 +164,7 @@ CREATE TABLE IF NOT EXISTS process_events (  -- fork and exit (creation/ending o
 
 CREATE TABLE IF NOT EXISTS execs (
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   filename TEXT,                       -- path the kernel resolved
   interpreter TEXT,                    -- script interpreter when it differs
@@ -180,8 +180,7 @@ CREATE TABLE IF NOT EXISTS execs (
 
 CREATE TABLE IF NOT EXISTS file_events (
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   path TEXT,
   path2 TEXT,                          -- rename/link destination, symlink target
@@ -192,8 +191,7 @@ CREATE TABLE IF NOT EXISTS file_events (
 
 CREATE TABLE IF NOT EXISTS net_events (
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   family TEXT,                         -- inet | inet6 | unix | af_<n>
   address TEXT,                        -- '10.0.0.1', '2001:db8::1', or the unix socket path
@@ -204,8 +202,7 @@ CREATE TABLE IF NOT EXISTS net_events (
 
 CREATE TABLE IF NOT EXISTS cred_events (  -- set*id, setgroups, capset, cred_change, prctl, personality
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   id0 INTEGER, id1 INTEGER, id2 INTEGER, -- ids asked for, argument order; NULL = unchanged (-1)
   old_uid INTEGER, old_euid INTEGER,
@@ -215,8 +212,7 @@ CREATE TABLE IF NOT EXISTS cred_events (  -- set*id, setgroups, capset, cred_cha
 
 CREATE TABLE IF NOT EXISTS ns_events (  -- unshare, setns, mount family, pivot_root, chroot
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   ns_flags INTEGER,                    -- CLONE_NEW* (unshare/setns) or mount flags
   fd INTEGER,
@@ -227,8 +223,7 @@ CREATE TABLE IF NOT EXISTS ns_events (  -- unshare, setns, mount family, pivot_r
 
 CREATE TABLE IF NOT EXISTS module_events (  -- init/finit/delete_module, bpf, kexec, keyctl, userfaultfd, add_key
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   cmd INTEGER,                         -- bpf command, keyctl command, kexec flags...
   arg INTEGER,                         -- bpf prog/map type, module image length...
@@ -237,8 +232,7 @@ CREATE TABLE IF NOT EXISTS module_events (  -- init/finit/delete_module, bpf, ke
 
 CREATE TABLE IF NOT EXISTS target_events (  -- ptrace, process_vm_*, kill family, pidfd_*
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   target_pid INTEGER,
   target_process_id INTEGER,           -- the incarnation live with that pid at the time, if known
@@ -249,8 +243,7 @@ CREATE TABLE IF NOT EXISTS target_events (  -- ptrace, process_vm_*, kill family
 
 CREATE TABLE IF NOT EXISTS memory_events (  -- memfd_create, mprotect, mmap
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   addr INTEGER, length INTEGER,        -- bytes
   prot INTEGER,                        -- PROT_* bits
@@ -261,8 +254,7 @@ CREATE TABLE IF NOT EXISTS memory_events (  -- memfd_create, mprotect, mmap
 
 CREATE TABLE IF NOT EXISTS syscall_events (  -- any other syscall, and ops this build does not know
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
-  time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', time_ns / 1000000000, 'unixepoch') || printf('.%09dZ', time_ns % 1000000000)) VIRTUAL,
-  boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
+  time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   nr INTEGER,                          -- x86-64 syscall number; NULL for an unknown op
   arg0 INTEGER, arg1 INTEGER, arg2 INTEGER, arg3 INTEGER
@@ -398,16 +390,13 @@ ORDER BY time_ns, kind, event_id;
 CREATE INDEX IF NOT EXISTS processes_key ON processes(host_id, pid, start_boot_ns);
 CREATE INDEX IF NOT EXISTS processes_parent ON processes(parent_id);
 CREATE INDEX IF NOT EXISTS processes_container ON processes(container_id);
-CREATE INDEX IF NOT EXISTS processes_exe ON processes(exe);
 CREATE INDEX IF NOT EXISTS process_events_process ON process_events(process_id);
 CREATE INDEX IF NOT EXISTS process_events_time ON process_events(time_ns);
 CREATE INDEX IF NOT EXISTS execs_process ON execs(process_id);
 CREATE INDEX IF NOT EXISTS execs_time ON execs(time_ns);
-CREATE INDEX IF NOT EXISTS execs_container ON execs(container_id);
 CREATE INDEX IF NOT EXISTS file_events_process ON file_events(process_id);
 CREATE INDEX IF NOT EXISTS file_events_time ON file_events(time_ns);
 CREATE INDEX IF NOT EXISTS file_events_path ON file_events(path);
-CREATE INDEX IF NOT EXISTS file_events_container ON file_events(container_id);
 CREATE INDEX IF NOT EXISTS net_events_process ON net_events(process_id);
 CREATE INDEX IF NOT EXISTS net_events_time ON net_events(time_ns);
 CREATE INDEX IF NOT EXISTS cred_events_process ON cred_events(process_id);
