@@ -22,20 +22,23 @@ std::string_view Trim(std::string_view s) {
 std::string CanonicalMessage(std::string_view message) {
   static const std::regex kTime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z)");
   static const std::regex kHex(R"(\b(0x)?[0-9a-f]{12,}\b)");
-  static const std::regex kKeyed(R"(\b(pid|ppid|tid|fd|inode|port)([ =:#]+)\d+)");
+  static const std::regex kKeyed(R"(\b(pid|ppid|tid|fd|inode)([ =:#]+)\d+)");
+  static const std::regex kProcPid(R"(/proc/\d+/)");
   static const std::regex kLong(R"(\b\d{7,}\b)");
   std::string s = EscapeForTerminal(message);  // golden files are text: no raw bytes
   s = std::regex_replace(s, kTime, "<time>");
   s = std::regex_replace(s, kHex, "<hex>");
   s = std::regex_replace(s, kKeyed, "$1$2<n>");
   s = std::regex_replace(s, kLong, "<n>");
+  s = std::regex_replace(s, kProcPid, "/proc/<n>/");
   return s;
 }
 
 std::string CanonicalAlert(const Alert& a) {
   std::string line = a.rule->id + " " + std::string(SeverityName(a.severity)) + " | ";
-  line += EscapeForTerminal(a.context.exe.empty() ? "?" : a.context.exe);
-  line += " " + JsonStringArray(a.context.argv) + " | ";
+  // The process as the same masks see it: a real re-recording has other pids in /proc paths.
+  line += CanonicalMessage(a.context.exe.empty() ? "?" : a.context.exe);
+  line += " " + CanonicalMessage(JsonStringArray(a.context.argv)) + " | ";
   std::string container = a.context.container_name;
   if (container.empty() && a.container_id) container = "<unnamed>";
   line += container.empty() ? "-" : EscapeForTerminal(container);

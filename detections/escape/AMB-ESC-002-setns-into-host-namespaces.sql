@@ -20,14 +20,18 @@ WITH host_ns AS (
   UNION SELECT ipc_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND ipc_ns <> 0
   UNION SELECT cgroup_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND cgroup_ns <> 0
 )
-SELECT n.time_ns, n.process_id, n.container_id,
-       printf('%s entered a host namespace (inode %d, flags 0x%x) from a container%s',
-              coalesce(p.exe, '?'), n.ns_inode, n.ns_flags,
-              CASE WHEN n.ret < 0 THEN printf(' (attempt, failed with %d)', n.ret) ELSE '' END) AS message,
-       json_array('ns_events:' || n.id) AS evidence
+SELECT min(n.time_ns) AS time_ns, n.process_id, n.container_id,
+       printf('%s entered %d host namespace(s) from a container: %s%s', coalesce(p.exe, '?'), count(*),
+              group_concat(CASE n.ns_flags WHEN 0x00020000 THEN 'mnt' WHEN 0x04000000 THEN 'uts'
+                   WHEN 0x08000000 THEN 'ipc' WHEN 0x40000000 THEN 'net' WHEN 0x20000000 THEN 'pid'
+                   WHEN 0x10000000 THEN 'user' WHEN 0x02000000 THEN 'cgroup' ELSE printf('0x%x', n.ns_flags) END, ' '),
+              CASE WHEN max(n.ret) < 0 THEN ' (attempt: every setns failed)'
+                   WHEN min(n.ret) < 0 THEN ' (some setns failed)' ELSE '' END) AS message,
+       json_group_array('ns_events:' || n.id) AS evidence
 FROM ns_events n LEFT JOIN processes p ON p.id = n.process_id
 WHERE n.op = 'setns' AND n.container_id IS NOT NULL
   AND (n.ns_inode BETWEEN 4026531835 AND 4026531841 OR n.ns_inode IN (SELECT ino FROM host_ns))
+GROUP BY n.process_id, n.container_id
 UNION ALL
 SELECT e.time_ns, e.process_id, e.container_id,
        printf('nsenter targeting pid 1 run in a container: %s', e.cmdline) AS message,

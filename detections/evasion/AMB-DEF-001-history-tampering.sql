@@ -10,8 +10,8 @@
 -- false_positives: Users clearing their own history for privacy; dotfile managers replacing files.
 SELECT f.time_ns, f.process_id, f.container_id,
        printf('%s %s %s', coalesce(p.exe, '?'),
-              CASE WHEN f.op = 'open' THEN 'truncated' WHEN f.op = 'symlink' THEN 'replaced with a symlink'
-                   ELSE f.op END, f.path) AS message,
+              CASE f.op WHEN 'open' THEN 'truncated' WHEN 'truncate' THEN 'truncated'
+                   WHEN 'symlink' THEN 'replaced with a symlink' WHEN 'unlink' THEN 'removed' ELSE f.op END, f.path) AS message,
        json_array('file_events:' || f.id) AS evidence
 FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
 WHERE f.ret >= 0

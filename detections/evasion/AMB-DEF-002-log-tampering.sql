@@ -10,7 +10,7 @@
 -- false_positives: logrotate (excluded), administrators freeing disk space.
 SELECT f.time_ns, f.process_id, f.container_id,
        printf('%s %s %s', coalesce(p.exe, '?'),
-              CASE WHEN f.op = 'open' THEN 'truncated' ELSE f.op END, f.path) AS message,
+              CASE f.op WHEN 'open' THEN 'truncated' WHEN 'truncate' THEN 'truncated' WHEN 'unlink' THEN 'removed' ELSE f.op END, f.path) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') IN
                  ('logrotate', 'systemd-journald', 'rsyslogd', 'syslog-ng', 'journalctl', 'savelog')
