@@ -5,6 +5,8 @@
 //   cgroup_paths (controller -> absolute directory; "" is the v2 hierarchy).
 // Status follows runc's own rule: exec.fifo present -> created; init alive -> running; else
 // stopped. (runc also reports "paused" from the freezer; a frozen container reads "running".)
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -17,9 +19,6 @@
 #include "record/proc_files.h"
 #include "record/proc_parse.h"
 #include "record/state_file.h"
-
-#include <dirent.h>
-#include <fcntl.h>
 
 namespace amber::record {
 namespace {
