@@ -123,7 +123,9 @@ class MemReadableFile final : public ReadableFile {
 
 Result<std::unique_ptr<WritableFile>> PosixEnv::NewWritableFile(const std::string& path,
                                                                 bool overwrite) {
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
+  // O_APPEND: after Truncate() cuts a torn chunk away, the next write must land at the new end,
+  // not at the old file offset (which would leave a hole of zeros before it).
+  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
   int fd = ::open(path.c_str(), flags, 0640);
   if (fd < 0) {
     if (errno == EEXIST) {
