@@ -422,7 +422,7 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
   // Bulk-load settings (docs/schema.md, "Loading"): a rollback journal (appended pages cost
   // nothing to journal, and a crash leaves the case as it was), no fsync until the end.
   AMBER_RETURN_IF_ERROR(db_->Exec(
-      "PRAGMA synchronous=OFF; PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"));
+      "PRAGMA synchronous=OFF; PRAGMA cache_size=-131072;"));
   for (auto [counter, sql] :
        {std::pair{&next_capture_id_, "SELECT coalesce(max(id),0)+1 FROM captures"},
         std::pair{&next_host_id_, "SELECT coalesce(max(id),0)+1 FROM hosts"},
