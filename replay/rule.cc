@@ -16,6 +16,13 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+std::string_view TrimSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 bool IsKeyChar(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
 
 bool IsHeaderKey(std::string_view key) {
@@ -116,7 +123,7 @@ Result<Rule> ParseRule(std::string_view text, std::string path) {
     break;
   }
   rule.sql_line = line_no + 1;
-  rule.sql = std::string(Trim(text.substr(std::min(pos, text.size()))));
+  rule.sql = std::string(TrimSpace(text.substr(std::min(pos, text.size()))));
   for (const char* key : kRuleHeaderKeys) {
     auto it = values.find(key);
     if (it == values.end() || it->second.empty()) {
