@@ -1,0 +1,120 @@
+#!/bin/bash
+# Records a live fixture: runs fixtures/<name>/scenario.sh in a runc container (busybox-static
+# rootfs) under amber-record, writes fixtures/<name>/capture.amber, and checks (or, with --update,
+# rewrites) its expected-alerts.txt with `amber-replay test`.
+#
+# usage: sudo scripts/record-fixture.sh fixtures/NAME [--update] [--build DIR] [--keep]
+#
+# Needs: root, runc, /bin/busybox (Debian's busybox-static), amber-record and amber-replay built in
+# --build (default build/det for replay and build/rec for the recorder; override with
+# AMBER_RECORD=/path and AMBER_REPLAY=/path), and a C compiler for scenarios that ship a helper.
+#
+# A scenario.sh defines, in this shell:
+#   scenario_setup ROOTFS CONFIG   prepare the rootfs and edit the OCI config.json (jq is not needed:
+#                                  use set_process_user / set_process_args below)
+#   scenario_run                   the actions; `in_ctr CMD...` runs CMD in the container (runc exec)
+#   scenario_cleanup               undo host changes (always runs, even after a failure)
+# and may set RECORD_ARGS (extra amber-record options).
+set -euo pipefail
+
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || usage
+FIXTURE=$(cd "$1" && pwd); shift
+UPDATE=0; KEEP=0; BUILD=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --update) UPDATE=1 ;;
+    --keep) KEEP=1 ;;
+    --build) BUILD=$2; shift ;;
+    *) usage ;;
+  esac
+  shift
+done
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NAME=$(basename "$FIXTURE")
+RECORD=${AMBER_RECORD:-${BUILD:-$ROOT/build/rec}/record/amber-record}
+REPLAY=${AMBER_REPLAY:-${BUILD:-$ROOT/build/det}/replay/amber-replay}
+
+[ "$(id -u)" = 0 ] || { echo "record-fixture: needs root (amber-record loads BPF, runc)" >&2; exit 77; }
+command -v runc >/dev/null || { echo "record-fixture: runc not found" >&2; exit 69; }
+[ -x /bin/busybox ] || { echo "record-fixture: /bin/busybox (busybox-static) not found" >&2; exit 69; }
+[ -x "$RECORD" ] && [ -x "$REPLAY" ] || { echo "record-fixture: build amber-record ($RECORD) and amber-replay ($REPLAY) first" >&2; exit 69; }
+[ -f "$FIXTURE/scenario.sh" ] || { echo "record-fixture: $FIXTURE/scenario.sh missing" >&2; exit 66; }
+
+WORK=$(mktemp -d /tmp/amber-fixture-XXXXXX)
+BUNDLE=$WORK/bundle
+ROOTFS=$BUNDLE/rootfs
+CONFIG=$BUNDLE/config.json
+CTR=amber-fx-$NAME  # fixed: the container id shows in the capture
+REC_PID=
+
+# ---- helpers for scenario.sh ----------------------------------------------------------------
+in_ctr() { runc exec "$CTR" "$@"; }
+in_ctr_user() { local uid=$1; shift; runc exec --user "$uid:$uid" "$CTR" "$@"; }
+set_process_args() {  # set_process_args ARG... : the container's init command
+  python3 - "$CONFIG" "$@" <<'PY'
+import json, sys
+path, args = sys.argv[1], sys.argv[2:]
+c = json.load(open(path)); c['process']['args'] = args; c['process']['terminal'] = False
+json.dump(c, open(path, 'w'), indent=1)
+PY
+}
+set_process_user() {  # set_process_user UID : the init process's uid and gid
+  python3 - "$CONFIG" "$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); u = int(sys.argv[2])
+c['process']['user'] = {'uid': u, 'gid': u}
+json.dump(c, open(sys.argv[1], 'w'), indent=1)
+PY
+}
+scenario_setup() { :; }
+scenario_run() { :; }
+scenario_cleanup() { :; }
+RECORD_ARGS=()
+
+cleanup() {
+  set +e
+  scenario_cleanup
+  runc kill "$CTR" KILL >/dev/null 2>&1
+  runc delete -f "$CTR" >/dev/null 2>&1
+  [ -n "$REC_PID" ] && kill -INT "$REC_PID" 2>/dev/null && wait "$REC_PID" 2>/dev/null
+  [ "$KEEP" = 1 ] && echo "record-fixture: kept $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# shellcheck source=/dev/null
+. "$FIXTURE/scenario.sh"
+
+# ---- the bundle: busybox-static rootfs, runc's default spec --------------------------------
+mkdir -p "$ROOTFS"/{bin,sbin,etc,tmp,proc,sys,dev,root,home/user}
+cp /bin/busybox "$ROOTFS/bin/busybox"
+"$ROOTFS/bin/busybox" --install -s "$ROOTFS/bin"
+printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n' > "$ROOTFS/etc/passwd"
+printf 'root:x:0:\nuser:x:1000:\n' > "$ROOTFS/etc/group"
+printf 'root:*:19000:0:99999:7:::\nuser:*:19000:0:99999:7:::\n' > "$ROOTFS/etc/shadow"
+chmod 600 "$ROOTFS/etc/shadow"
+chmod 1777 "$ROOTFS/tmp"
+(cd "$BUNDLE" && runc spec)
+set_process_args sleep 3600
+scenario_setup "$ROOTFS" "$CONFIG"
+
+# ---- record ------------------------------------------------------------------------------
+"$RECORD" -o "$FIXTURE/capture.amber" --force --quiet "${RECORD_ARGS[@]}" &
+REC_PID=$!
+sleep 2   # probes attached and the /proc snapshot written (amber-record prints nothing with -q)
+kill -0 "$REC_PID" || { echo "record-fixture: amber-record exited early" >&2; exit 70; }
+runc run -d --bundle "$BUNDLE" "$CTR" >/dev/null
+scenario_run
+sleep 1   # let the ring buffer drain before stopping
+runc kill "$CTR" KILL >/dev/null 2>&1 || true
+runc delete -f "$CTR" >/dev/null 2>&1 || true
+kill -INT "$REC_PID"; wait "$REC_PID" || true; REC_PID=
+
+# ---- describe and check ----------------------------------------------------------------------
+"$REPLAY" verify "$FIXTURE/capture.amber"
+"$REPLAY" info "$FIXTURE/capture.amber" > "$FIXTURE/capture-info.txt" || true
+{ echo "Recorded $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -r) with runc $(runc --version | head -1 | awk '{print $3}')"; } \
+  > "$FIXTURE/RECORDED"
+args=("$ROOT/fixtures" --rules "$ROOT/detections" --only "$NAME")
+[ "$UPDATE" = 1 ] && args+=(--update)
+"$REPLAY" test "${args[@]}"
