@@ -31,7 +31,8 @@ int RunDetect(const std::vector<std::string>& args) {
       "rules", po::value(&rules_dir), "rule directory (default: $AMBER_RULES or detections/)")(
       "format", po::value(&format_name), "table, jsonl (every rule field) or ecs (Elastic)")(
       "fail-on", po::value(&fail_on_name), "exit 1 when an alert of this severity or above fires")(
-      "budget-ms", po::value(&budget_ms), "time budget per rule in ms (0 = none; default 10000)");
+      "budget-ms", po::value(&budget_ms), "time budget per rule in ms (0 = none; default 10000)")(
+      "timing", "print each rule's run time and alert count to stderr, slowest first");
   po::options_description hidden;
   po::positional_options_description pos;
   po::variables_map vm;
@@ -56,6 +57,7 @@ int RunDetect(const std::vector<std::string>& args) {
     return ExitCodeFor(report.status());
   }
   ReportRuleFailures(*report);
+  if (vm.count("timing")) PrintRuleTimings(*report);
   RenderAlerts(report->alerts, *format, std::cout);
   std::cout.flush();
   return DetectExitCode(*report, fail_on, !rules->problems.empty());

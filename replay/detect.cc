@@ -47,8 +47,14 @@ class ContextReader {
     if (!container.ok()) return container.status();
     Result<Statement> argv = db->Prepare("SELECT value FROM json_each(?1)");
     if (!argv.ok()) return argv.status();
+    // The image the process ran at the alert's time: processes.exe is the last one, and a process
+    // that execs again after the evidence (nsenter then sh) would be shown as what it became.
+    Result<Statement> image = db->Prepare(
+        "SELECT filename, argv, cmdline FROM execs WHERE process_id = ?1 AND time_ns <= ?2 "
+        "AND ret >= 0 ORDER BY time_ns DESC, id DESC LIMIT 1");
+    if (!image.ok()) return image.status();
     return ContextReader(std::move(process).value(), std::move(container).value(),
-                         std::move(argv).value());
+                         std::move(argv).value(), std::move(image).value());
   }
 
   Status Fill(Alert* alert) {
@@ -66,6 +72,16 @@ class ContextReader {
         c.euid = OptionalInt(process_, 5);
         c.exe = process_.ColumnString(6);
         std::string argv = process_.ColumnString(7);
+        image_.BindInt(1, *alert->process_id);
+        image_.BindInt(2, alert->time_ns);
+        if (Result<bool> at = image_.Step(); at.ok() && *at) {
+          c.exe = image_.ColumnString(0);
+          if (image_.column_type(1) != ColumnType::kNull) {
+            argv = image_.ColumnString(1);
+            c.cmdline = image_.ColumnString(2);
+          }
+        }
+        image_.Reset();
         if (!argv.empty() && argv.front() == '[') {
           argv_.BindText(1, argv);
           for (Result<bool> r = argv_.Step(); r.ok() && *r; r = argv_.Step()) {
@@ -97,11 +113,15 @@ class ContextReader {
   }
 
  private:
-  ContextReader(Statement process, Statement container, Statement argv)
-      : process_(std::move(process)), container_(std::move(container)), argv_(std::move(argv)) {}
+  ContextReader(Statement process, Statement container, Statement argv, Statement image)
+      : process_(std::move(process)),
+        container_(std::move(container)),
+        argv_(std::move(argv)),
+        image_(std::move(image)) {}
   Statement process_;
   Statement container_;
-  Statement argv_;  // the elements of processes.argv (a JSON array)
+  Statement argv_;   // the elements of processes.argv (a JSON array)
+  Statement image_;  // the latest exec at or before the alert
 };
 
 // Column positions of the required columns in one rule's result.

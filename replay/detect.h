@@ -40,6 +40,8 @@ struct DetectOptions {
 };
 
 // What the alert is about, read from the case for output (ECS process.*, container.*, host.*).
+// exe, argv and cmdline are those of the process's latest exec at or before the alert's time
+// (processes.exe when it never exec'd in the capture).
 struct AlertContext {
   std::optional<int64_t> host_id;
   std::string host_name;

@@ -1,6 +1,8 @@
 #include "replay/detect_cli.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "common/text.h"
 
@@ -26,6 +28,22 @@ void ReportRuleFailures(const DetectReport& report) {
     std::fprintf(stderr, "amber-replay: rule %s failed: %s\n", o.rule->id.c_str(),
                  EscapeForTerminal(o.status.message()).c_str());
   }
+}
+
+void PrintRuleTimings(const DetectReport& report) {
+  std::vector<const RuleOutcome*> sorted;
+  double total = 0;
+  for (const RuleOutcome& o : report.outcomes) {
+    sorted.push_back(&o);
+    total += o.elapsed_ms;
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](auto* a, auto* b) { return a->elapsed_ms > b->elapsed_ms; });
+  for (const RuleOutcome* o : sorted) {
+    std::fprintf(stderr, "%10.1f ms  %-13s %zu alerts%s\n", o->elapsed_ms, o->rule->id.c_str(),
+                 o->alerts, o->status.ok() ? "" : "  (failed)");
+  }
+  std::fprintf(stderr, "%10.1f ms  total, %zu rules\n", total, report.outcomes.size());
 }
 
 int DetectExitCode(const DetectReport& report, const std::optional<Severity>& fail_on,

@@ -19,6 +19,9 @@ std::optional<RuleSet> LoadRulesReporting(const std::string& dir);
 // Prints each failed rule outcome to stderr: "amber-replay: rule AMB-X-001 failed: <reason>".
 void ReportRuleFailures(const DetectReport& report);
 
+// Prints "  12.3 ms  AMB-X-001  4 alerts" per rule to stderr, slowest first, and the total.
+void PrintRuleTimings(const DetectReport& report);
+
 // The exit code after detection: 1 when fail_on is set and an alert at or above it fired, else 65
 // when a rule failed or could not be loaded, else 0.
 int DetectExitCode(const DetectReport& report, const std::optional<Severity>& fail_on,

@@ -6,7 +6,8 @@
 -- why: A sudoers line such as 'user ALL=(ALL) NOPASSWD: ALL' gives a foothold account root at will, and survives password changes.
 -- false_positives: Administrators and configuration management granting sudo rights; package installs adding sudoers.d files.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s%s', coalesce(p.exe, '?'),
+       printf('%s %s %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
               CASE f.op WHEN 'open' THEN 'wrote' WHEN 'rename' THEN 'renamed onto' ELSE f.op END,
               CASE WHEN f.op = 'rename' THEN f.path2 ELSE f.path END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,

@@ -6,7 +6,8 @@
 -- why: Adding a uid 0 account, blanking root's password hash or adding a user to the sudo group gives durable root access; editing the files directly bypasses the tools and their logs.
 -- false_positives: Configuration management writing the files directly; container image builds.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s%s', coalesce(p.exe, '?'),
+       printf('%s %s %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
               CASE f.op WHEN 'open' THEN 'wrote' WHEN 'rename' THEN 'renamed onto' ELSE f.op END,
               CASE WHEN f.op = 'rename' THEN f.path2 ELSE f.path END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,

@@ -10,7 +10,8 @@
 -- false_positives: Backup software, configuration management auditing accounts, vulnerability
 --   scanners with local checks.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened %s%s', coalesce(p.exe, '?'), f.path,
+       printf('%s opened %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN f.ret < 0 THEN 'medium' ELSE 'high' END AS severity

@@ -11,7 +11,8 @@
 -- false_positives: Applications that are Kubernetes clients read it by design (operators,
 --   controllers, the kubectl of a debugging session).
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s read the service-account token %s', coalesce(p.exe, '?'), f.path) AS message,
+       printf('%s read the service-account token %s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), '') IN
                  ('sh', 'bash', 'dash', 'ash', 'zsh', 'busybox', 'cat', 'head', 'tail', 'less', 'more',

@@ -11,7 +11,8 @@
 -- false_positives: Nested container builds (buildah, kaniko in rootless mode), sandboxed browsers
 --   running inside a container.
 SELECT n.time_ns, n.process_id, n.container_id,
-       printf('%s (uid %d) created a user namespace in a container: %s', coalesce(p.exe, '?'), n.uid,
+       printf('%s (uid %d) created a user namespace in a container: %s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
+                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), n.uid,
               CASE WHEN n.ret >= 0 THEN 'succeeded'
                    ELSE 'attempt failed with ' || CASE n.ret WHEN -1 THEN 'EPERM' WHEN -22 THEN 'EINVAL'
                         WHEN -28 THEN 'ENOSPC' WHEN -38 THEN 'ENOSYS' ELSE 'errno ' || (-n.ret) END END) AS message,

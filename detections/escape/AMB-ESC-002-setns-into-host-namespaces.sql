@@ -21,7 +21,8 @@ WITH host_ns AS (
   UNION SELECT cgroup_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND cgroup_ns <> 0
 )
 SELECT min(n.time_ns) AS time_ns, n.process_id, n.container_id,
-       printf('%s entered %d host namespace(s) from a container: %s%s', coalesce(p.exe, '?'), count(*),
+       printf('%s entered %d host namespace(s) from a container: %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
+                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), count(*),
               group_concat(CASE n.ns_flags WHEN 0x00020000 THEN 'mnt' WHEN 0x04000000 THEN 'uts'
                    WHEN 0x08000000 THEN 'ipc' WHEN 0x40000000 THEN 'net' WHEN 0x20000000 THEN 'pid'
                    WHEN 0x10000000 THEN 'user' WHEN 0x02000000 THEN 'cgroup' ELSE printf('0x%x', n.ns_flags) END, ' '),

@@ -7,7 +7,8 @@
 --   workloads get their cgroup mounted by the runtime and never mount one themselves.
 -- false_positives: Nested container runtimes (docker-in-docker, systemd as a container's init).
 SELECT n.time_ns, n.process_id, n.container_id,
-       printf('%s mounted a %s filesystem on %s in a container%s', coalesce(p.exe, '?'), n.fs_type,
+       printf('%s mounted a %s filesystem on %s in a container%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
+                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), n.fs_type,
               coalesce(n.target, '?'),
               CASE WHEN n.ret < 0 THEN printf(' (attempt, failed with %d)', n.ret) ELSE '' END) AS message,
        json_array('ns_events:' || n.id) AS evidence

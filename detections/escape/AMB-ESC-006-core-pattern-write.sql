@@ -10,7 +10,8 @@
 -- false_positives: systemd-sysctl at boot, systemd-coredump and apport installers, an
 --   administrator configuring crash dumps.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened core_pattern for writing%s%s', coalesce(p.exe, '?'),
+       printf('%s opened core_pattern for writing%s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
               CASE WHEN f.container_id IS NOT NULL THEN ' from a container' ELSE '' END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,

@@ -10,7 +10,8 @@
 -- false_positives: CI runners and monitoring agents deliberately given the socket (docker-in-docker
 --   via the host socket, cAdvisor, Portainer). Allow-list them by container image.
 SELECT n.time_ns, n.process_id, n.container_id,
-       printf('%s connected to %s from a container%s', coalesce(p.exe, '?'), n.address,
+       printf('%s connected to %s from a container%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
+                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), n.address,
               CASE WHEN n.ret < 0 THEN printf(' (attempt, failed with %d)', n.ret) ELSE '' END) AS message,
        json_array('net_events:' || n.id) AS evidence
 FROM net_events n LEFT JOIN processes p ON p.id = n.process_id
@@ -20,7 +21,8 @@ WHERE n.op = 'connect' AND n.family = 'unix' AND n.container_id IS NOT NULL
        OR n.address LIKE '%/cri-dockerd.sock' OR n.address LIKE '%/kubelet.sock')
 UNION ALL
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened %s from a container', coalesce(p.exe, '?'), f.path) AS message,
+       printf('%s opened %s from a container', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path) AS message,
        json_array('file_events:' || f.id) AS evidence
 FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
 WHERE f.op = 'open' AND f.container_id IS NOT NULL

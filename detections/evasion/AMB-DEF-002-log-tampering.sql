@@ -9,7 +9,8 @@
 --   are part of every Linux rootkit kit.
 -- false_positives: logrotate (excluded), administrators freeing disk space.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s', coalesce(p.exe, '?'),
+       printf('%s %s %s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
               CASE f.op WHEN 'open' THEN 'truncated' WHEN 'truncate' THEN 'truncated' WHEN 'unlink' THEN 'removed' ELSE f.op END, f.path) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') IN

@@ -11,7 +11,8 @@
 -- false_positives: gdb, strace, ltrace, perf and crash reporters run by developers and
 --   administrators on their own processes.
 SELECT t.time_ns, t.process_id, t.container_id,
-       printf('%s (uid %d) ptrace request %d on pid %d (%s, uid %s)%s', coalesce(p.exe, '?'), t.uid,
+       printf('%s (uid %d) ptrace request %d on pid %d (%s, uid %s)%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = t.process_id AND x.ret >= 0
+                        AND x.time_ns <= t.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), t.uid,
               t.request, t.target_pid, coalesce(tp.exe, '?'), coalesce(tp.uid, '?'),
               CASE WHEN t.ret < 0 THEN printf(': attempt, failed with %d', t.ret) ELSE '' END) AS message,
        json_array('target_events:' || t.id) AS evidence,

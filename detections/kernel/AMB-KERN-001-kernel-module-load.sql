@@ -11,7 +11,8 @@
 -- false_positives: modprobe/insmod by an administrator, DKMS installs, systemd-modules-load and
 --   udev at boot (reported, at low severity when the loader is modprobe or systemd-*).
 SELECT m.time_ns, m.process_id, m.container_id,
-       printf('%s %s kernel module %s%s', coalesce(p.exe, '?'),
+       printf('%s %s kernel module %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = m.process_id AND x.ret >= 0
+                        AND x.time_ns <= m.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
               CASE WHEN m.ret >= 0 THEN 'loaded' ELSE 'attempted to load' END,
               coalesce(nullif(m.name, ''), '(unnamed image)'),
               CASE WHEN m.ret >= 0 THEN ''

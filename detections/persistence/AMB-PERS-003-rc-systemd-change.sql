@@ -6,7 +6,8 @@
 -- why: A new or modified unit or rc script runs the attacker's program at every boot, as root, restarted by systemd if it dies.
 -- false_positives: Package installs and upgrades, configuration management, administrators creating services.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s%s', coalesce(p.exe, '?'),
+       printf('%s %s %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
               CASE f.op WHEN 'open' THEN 'wrote' WHEN 'rename' THEN 'renamed onto' ELSE f.op END,
               CASE WHEN f.op = 'rename' THEN f.path2 ELSE f.path END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,

@@ -6,7 +6,8 @@
 -- why: An attacker's public key in authorized_keys is a password-less way back in that survives password resets; from a container with the host's /root mounted it is an escape.
 -- false_positives: Users adding their own keys (ssh-copy-id), cloud-init at first boot, configuration management.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s%s', coalesce(p.exe, '?'),
+       printf('%s %s %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
               CASE f.op WHEN 'open' THEN 'wrote' WHEN 'rename' THEN 'renamed onto' ELSE f.op END,
               CASE WHEN f.op = 'rename' THEN f.path2 ELSE f.path END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,

@@ -46,7 +46,15 @@ success AS (
   JOIN (
     SELECT 'cred_events:' || id AS ev, process_id, time_ns FROM cred_events WHERE euid = 0 AND ret >= 0
     UNION ALL
-    SELECT 'execs:' || id, process_id, time_ns FROM execs WHERE (euid = 0 OR setuid = 1) AND ret >= 0
+    SELECT 'execs:' || id, process_id, time_ns FROM execs
+      WHERE ret >= 0 AND (
+            -- a root image that is not one of the gatekeepers (sudo after a failed attempt is not success)
+            (euid = 0 AND replace(filename, rtrim(filename, replace(filename, '/', '')), '') NOT IN
+              ('sudo', 'su', 'login', 'pkexec', 'doas', 'passwd', 'newgrp', 'mount', 'umount', 'fusermount', 'fusermount3'))
+            -- or a setuid shell, or a setuid file dropped in a scratch directory
+         OR (setuid = 1 AND (replace(filename, rtrim(filename, replace(filename, '/', '')), '') IN
+              ('sh', 'bash', 'dash', 'zsh', 'ash', 'busybox') OR filename GLOB '/tmp/*'
+              OR filename GLOB '/dev/shm/*' OR filename GLOB '/var/tmp/*')))
     UNION ALL
     SELECT 'file_events:' || id, process_id, time_ns FROM file_events
       WHERE op = 'chmod' AND (mode & 2048) != 0 AND ret >= 0

@@ -9,7 +9,8 @@
 -- false_positives: Package managers installing setuid programs (dpkg, rpm: reported as low),
 --   administrators fixing permissions of known setuid tools.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s set the setuid bit on %s (mode %o)%s', coalesce(p.exe, '?'), f.path, f.mode,
+       printf('%s set the setuid bit on %s (mode %o)%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
+                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path, f.mode,
               CASE WHEN f.ret < 0 THEN ' (failed)' ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE
