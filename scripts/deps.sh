@@ -7,7 +7,7 @@ set -euo pipefail
 
 analyzer=(cmake g++ make pkg-config capnproto libcapnp-dev liblz4-dev libsodium-dev zlib1g-dev
           libsqlite3-dev sqlite3 libboost-program-options-dev libgtest-dev nlohmann-json3-dev)
-recorder=(clang llvm libbpf-dev bpftool libelf-dev runc busybox-static iproute2 e2fsprogs
+recorder=(clang llvm python3 libc6-dev libbpf-dev bpftool libelf-dev runc busybox-static iproute2 e2fsprogs
           libclang-rt-14-dev)
 
 want=("${analyzer[@]}")

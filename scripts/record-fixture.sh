@@ -4,6 +4,7 @@
 # rewrites) its expected-alerts.txt with `amber-replay test`.
 #
 # usage: sudo scripts/record-fixture.sh fixtures/NAME [--update] [--build DIR] [--keep]
+#                                        [--out FILE]   (write the capture there; no golden check)
 #
 # Needs: root, runc, /bin/busybox (Debian's busybox-static), amber-record and amber-replay built in
 # --build (default build/det for replay and build/rec for the recorder; override with
@@ -17,13 +18,14 @@
 # and may set RECORD_ARGS (extra amber-record options).
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -ge 1 ] || usage
 FIXTURE=$(cd "$1" && pwd); shift
-UPDATE=0; KEEP=0; BUILD=
+UPDATE=0; KEEP=0; BUILD=; OUT=
 while [ $# -gt 0 ]; do
   case "$1" in
     --update) UPDATE=1 ;;
+    --out) OUT=$2; shift ;;
     --keep) KEEP=1 ;;
     --build) BUILD=$2; shift ;;
     *) usage ;;
@@ -99,7 +101,8 @@ set_process_args sleep 3600
 scenario_setup "$ROOTFS" "$CONFIG"
 
 # ---- record ------------------------------------------------------------------------------
-"$RECORD" -o "$FIXTURE/capture.amber" --force --quiet "${RECORD_ARGS[@]}" &
+CAPTURE=${OUT:-$FIXTURE/capture.amber}
+"$RECORD" -o "$CAPTURE" --force --quiet "${RECORD_ARGS[@]}" &
 REC_PID=$!
 sleep 2   # probes attached and the /proc snapshot written (amber-record prints nothing with -q)
 kill -0 "$REC_PID" || { echo "record-fixture: amber-record exited early" >&2; exit 70; }
@@ -111,6 +114,10 @@ runc delete -f "$CTR" >/dev/null 2>&1 || true
 kill -INT "$REC_PID"; wait "$REC_PID" || true; REC_PID=
 
 # ---- describe and check ----------------------------------------------------------------------
+if [ -n "$OUT" ]; then
+  "$REPLAY" verify "$CAPTURE"
+  exit 0
+fi
 "$REPLAY" verify "$FIXTURE/capture.amber"
 "$REPLAY" info "$FIXTURE/capture.amber" > "$FIXTURE/capture-info.txt" || true
 { echo "Recorded $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -r) with runc $(runc --version | head -1 | awk '{print $3}')"; } \

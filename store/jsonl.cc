@@ -488,7 +488,8 @@ class Loader {
 
   Status Finish() const {
     if (!status_.ok() || found_ == object_.size()) return status_;
-    for (const auto& [key, value] : object_.items()) {
+    for (const auto& item : object_.items()) {
+      const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
       bool known = std::any_of(asked_.begin(), asked_.end(),
                                [&](const char* name) { return key == name; });
       if (!known) return FieldError(prefix_ + Printable(key), "unknown field");
