@@ -90,7 +90,10 @@ trap cleanup EXIT
 # ---- the bundle: busybox-static rootfs, runc's default spec --------------------------------
 mkdir -p "$ROOTFS"/{bin,sbin,etc,tmp,proc,sys,dev,root,home/user}
 cp /bin/busybox "$ROOTFS/bin/busybox"
-"$ROOTFS/bin/busybox" --install -s "$ROOTFS/bin"
+# Relative links: `busybox --install -s` would point them at the host path of the binary.
+for applet in $(/bin/busybox --list); do
+  [ -e "$ROOTFS/bin/$applet" ] || ln -s busybox "$ROOTFS/bin/$applet"
+done
 printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n' > "$ROOTFS/etc/passwd"
 printf 'root:x:0:\nuser:x:1000:\n' > "$ROOTFS/etc/group"
 printf 'root:*:19000:0:99999:7:::\nuser:*:19000:0:99999:7:::\n' > "$ROOTFS/etc/shadow"
@@ -98,6 +101,12 @@ chmod 600 "$ROOTFS/etc/shadow"
 chmod 1777 "$ROOTFS/tmp"
 (cd "$BUNDLE" && runc spec)
 set_process_args sleep 3600
+# A writable rootfs, as container images usually run: scenarios drop files (drift).
+python3 - "$CONFIG" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c['root']['readonly'] = False
+json.dump(c, open(sys.argv[1], 'w'), indent=1)
+PY
 scenario_setup "$ROOTFS" "$CONFIG"
 
 # ---- record ------------------------------------------------------------------------------
