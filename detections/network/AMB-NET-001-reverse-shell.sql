@@ -11,15 +11,39 @@
 --   common next step after remote code execution.
 -- false_positives: Scripts that connect then run a shell for unrelated work (health checks);
 --   remote-access tools launched by administrators.
-WITH shells AS (
-  SELECT e.id, e.time_ns, e.process_id, e.container_id, e.filename, e.cmdline, p.parent_id
+-- Written for volume: every join below is an index seek (execs_process, net_events_process),
+-- never shells x connects.
+WITH shells AS MATERIALIZED (
+  SELECT e.id, e.time_ns, e.process_id, e.container_id, e.filename, p.parent_id
   FROM execs e JOIN processes p ON p.id = e.process_id
   WHERE e.ret >= 0 AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') IN
         ('sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'busybox')
 ),
-outbound AS (
-  SELECT n.* FROM net_events n
-  WHERE n.op = 'connect' AND n.family IN ('inet', 'inet6') AND (n.ret >= 0 OR n.ret = -115)
+-- (a) a shell started within 5 s after its own process (before the exec) or its parent connected out
+before AS (
+  SELECT s.id AS shell_id, o.id AS conn_id
+  FROM shells s JOIN net_events o ON o.process_id = s.process_id
+  WHERE o.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns
+  UNION ALL
+  SELECT s.id, o.id
+  FROM shells s JOIN net_events o ON o.process_id = s.parent_id
+  WHERE o.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns
+),
+outbound AS (  -- the connects that count: TCP/UDP out, not DNS, not loopback; EINPROGRESS is a connect
+  SELECT o.id FROM net_events o
+  WHERE o.op = 'connect' AND o.family IN ('inet', 'inet6') AND (o.ret >= 0 OR o.ret = -115)
+    AND o.port <> 53 AND o.address NOT GLOB '127.*' AND o.address <> '::1'
+),
+latest_before AS (
+  SELECT b.shell_id, max(b.conn_id) AS conn_id FROM before b
+  WHERE b.conn_id IN (SELECT id FROM outbound) GROUP BY b.shell_id
+),
+-- (b) a shell that connects out itself: the process's latest exec before the connect is a shell
+connect_images AS (
+  SELECT o.id AS conn_id,
+         (SELECT x.id FROM execs x WHERE x.process_id = o.process_id AND x.ret >= 0
+            AND x.time_ns < o.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1) AS exec_id
+  FROM net_events o WHERE o.id IN (SELECT id FROM outbound)
 )
 SELECT s.time_ns, s.process_id, s.container_id,
        printf('shell %s started %d ms after %s connected to %s port %d', s.filename,
@@ -27,22 +51,11 @@ SELECT s.time_ns, s.process_id, s.container_id,
               CASE WHEN o.process_id = s.process_id THEN 'its process' ELSE 'its parent' END,
               o.address, o.port) AS message,
        json_array('execs:' || s.id, 'net_events:' || o.id) AS evidence
-FROM shells s
-JOIN outbound o ON o.process_id IN (s.process_id, s.parent_id)
-  AND o.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns
-WHERE o.family IN ('inet', 'inet6') AND o.port <> 53
-  AND o.address NOT GLOB '127.*' AND o.address <> '::1'
-  AND o.id = (SELECT max(o2.id) FROM outbound o2 WHERE o2.process_id IN (s.process_id, s.parent_id)
-              AND o2.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns AND o2.port <> 53
-              AND o2.family IN ('inet', 'inet6') AND o2.address NOT GLOB '127.*' AND o2.address <> '::1')
+FROM latest_before l JOIN shells s ON s.id = l.shell_id JOIN net_events o ON o.id = l.conn_id
 UNION ALL
 SELECT o.time_ns, o.process_id, o.container_id,
-       printf('shell %s connected out to %s port %d', s.filename, o.address, o.port) AS message,
-       json_array('execs:' || s.id, 'net_events:' || o.id) AS evidence
-FROM shells s
-JOIN outbound o ON o.process_id = s.process_id AND o.time_ns > s.time_ns
-WHERE o.family IN ('inet', 'inet6') AND o.port <> 53
-  AND o.address NOT GLOB '127.*' AND o.address <> '::1'
-  -- the process's latest exec before the connect is the shell (not a program it became since)
-  AND s.id = (SELECT max(e2.id) FROM execs e2 WHERE e2.process_id = o.process_id
-              AND e2.ret >= 0 AND e2.time_ns < o.time_ns)
+       printf('shell %s connected out to %s port %d', e.filename, o.address, o.port) AS message,
+       json_array('execs:' || e.id, 'net_events:' || o.id) AS evidence
+FROM connect_images ci JOIN execs e ON e.id = ci.exec_id JOIN net_events o ON o.id = ci.conn_id
+WHERE replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') IN
+      ('sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'busybox')
