@@ -294,10 +294,10 @@ struct CaptureHeader {
   uint64_t started_ns = 0;
   friend bool operator==(const CaptureHeader&, const CaptureHeader&) = default;
 
-  // Boot-time ns to Unix-epoch ns, by the clock mapping sampled at start.
+  // Boot-time ns to Unix-epoch ns, by the clock mapping sampled at start. Computed modulo 2^64
+  // (the header is hostile: signed overflow would be undefined behaviour), then read as signed.
   int64_t ToUnixNs(uint64_t boot_ns) const {
-    return static_cast<int64_t>(boot_ns) +
-           (static_cast<int64_t>(clock_realtime_ns) - static_cast<int64_t>(clock_boot_ns));
+    return static_cast<int64_t>(boot_ns + (clock_realtime_ns - clock_boot_ns));
   }
 };
 
