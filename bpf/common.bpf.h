@@ -93,11 +93,21 @@ static __always_inline struct amber_event *scratch_event(u32 index)
 	return bpf_map_lookup_elem(&amber_scratch, &index);
 }
 
+/* Reads through BTF-typed pointers (bpf_get_current_task_btf(), tp_btf arguments) are plain
+ * loads that the JIT guards against faults, with CO-RE offsets; BPF_CORE_READ would call
+ * bpf_probe_read_kernel once per pointer step (about 15-30 ns each here). The hot paths use
+ * direct loads; BPF_CORE_READ stays for variable indexes (the verifier refuses a variable
+ * offset into a BTF object) and in the noinline helpers, whose pointer arguments are scalars. */
 static __always_inline u32 task_pid_ns_inum(struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	return BPF_CORE_READ(pid, numbers[level].ns, ns.inum);
+	struct pid *pid = task->thread_pid;
+	unsigned int level = pid->level;
+	/* the host is level 0 and a container level 1; deeper nesting takes the helper */
+	if (level == 0)
+		return pid->numbers[0].ns->ns.inum;
+	if (level == 1)
+		return pid->numbers[1].ns->ns.inum;
+	return BPF_CORE_READ(pid, numbers[level & 31].ns, ns.inum);
 }
 
 static __always_inline struct kernfs_node *controller_kn(struct task_struct *task, u8 code)
@@ -112,7 +122,8 @@ static __always_inline struct kernfs_node *controller_kn(struct task_struct *tas
 	}
 	if (id < 0 || id >= 16)
 		return NULL;
-	return BPF_CORE_READ(task, cgroups, subsys[id], cgroup, kn);
+	struct cgroup_subsys_state *css = task->cgroups->subsys[id];
+	return css ? css->cgroup->kn : NULL;
 }
 
 static __always_inline struct kernfs_node *task_cgroup_v1_kn(struct task_struct *task)
@@ -138,15 +149,15 @@ static __always_inline bool task_wanted(struct task_struct *task, u32 tgid)
 	if (filter_tgid && !bpf_map_lookup_elem(&amber_followed, &tgid))
 		return false;
 	if (containers_only) {
-		u32 mnt = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+		u32 mnt = task->nsproxy->mnt_ns->ns.inum;
 		if (task_pid_ns_inum(task) == host_pid_ns && mnt == host_mnt_ns)
 			return false;
 	}
 	if (filter_ns_inum) {
-		if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != filter_ns_inum &&
-		    task_pid_ns_inum(task) != filter_ns_inum &&
-		    BPF_CORE_READ(task, nsproxy, net_ns, ns.inum) != filter_ns_inum &&
-		    BPF_CORE_READ(task, cred, user_ns, ns.inum) != filter_ns_inum)
+		struct nsproxy *ns = task->nsproxy;
+		if (ns->mnt_ns->ns.inum != filter_ns_inum && task_pid_ns_inum(task) != filter_ns_inum &&
+		    ns->net_ns->ns.inum != filter_ns_inum &&
+		    task->cred->user_ns->ns.inum != filter_ns_inum)
 			return false;
 	}
 	if (filter_cgroup_v1_id) {
@@ -364,27 +375,27 @@ static __always_inline void put_dfd_dir(struct amber_event *e, u8 slot, int dfd)
 static __always_inline void fill_task(struct amber_task_ctx *t, struct task_struct *task)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
-	const struct cred *cred = BPF_CORE_READ(task, cred);
+	const struct cred *cred = task->cred;
 	t->pid = pid_tgid >> 32;
 	t->tid = (u32)pid_tgid;
-	t->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	t->start_ns = task_start_boottime(BPF_CORE_READ(task, group_leader));
-	t->uid = BPF_CORE_READ(cred, uid.val);
-	t->gid = BPF_CORE_READ(cred, gid.val);
-	t->euid = BPF_CORE_READ(cred, euid.val);
-	t->egid = BPF_CORE_READ(cred, egid.val);
+	t->ppid = task->real_parent->tgid;
+	t->start_ns = task_start_boottime(task->group_leader);
+	t->uid = cred->uid.val;
+	t->gid = cred->gid.val;
+	t->euid = cred->euid.val;
+	t->egid = cred->egid.val;
 	t->loginuid = task_loginuid(task);
 	t->cap_effective = cred_cap_effective(cred);
-	struct nsproxy *ns = BPF_CORE_READ(task, nsproxy);
-	t->mnt_ns = BPF_CORE_READ(ns, mnt_ns, ns.inum);
-	t->uts_ns = BPF_CORE_READ(ns, uts_ns, ns.inum);
-	t->ipc_ns = BPF_CORE_READ(ns, ipc_ns, ns.inum);
-	t->net_ns = BPF_CORE_READ(ns, net_ns, ns.inum);
-	t->cgroup_ns = BPF_CORE_READ(ns, cgroup_ns, ns.inum);
+	struct nsproxy *ns = task->nsproxy;
+	t->mnt_ns = ns->mnt_ns->ns.inum;
+	t->uts_ns = ns->uts_ns->ns.inum;
+	t->ipc_ns = ns->ipc_ns->ns.inum;
+	t->net_ns = ns->net_ns->ns.inum;
+	t->cgroup_ns = ns->cgroup_ns->ns.inum;
 	t->pid_ns = task_pid_ns_inum(task);
-	t->user_ns = BPF_CORE_READ(cred, user_ns, ns.inum);
+	t->user_ns = cred->user_ns->ns.inum;
 	t->cgroup_id = bpf_get_current_cgroup_id();
-	t->flags = (BPF_CORE_READ(task, flags) & PF_KTHREAD) ? AMBER_TASK_KTHREAD : 0;
+	t->flags = (task->flags & PF_KTHREAD) ? AMBER_TASK_KTHREAD : 0;
 	bpf_get_current_comm(t->comm, sizeof(t->comm));
 	struct kernfs_node *kn = task_cgroup_v1_kn(task);
 	t->cgroup_v1_id = kn ? kernfs_id(kn) : 0;
@@ -433,8 +444,10 @@ static __always_inline void maybe_send_cgroup(struct task_struct *task, u64 kn_i
 	u32 off = start;
 	u8 flags = AMBER_STRF_DPATH;
 	for (int i = 0; i < 16; i++) {
+		if (!kn)
+			break;
 		struct kernfs_node *parent = kernfs_parent(kn);
-		if (!kn || !parent)
+		if (!parent)
 			break; /* the hierarchy's root is "/" */
 		if (off > AMBER_STR_BUF - AMBER_NAME_MAX)
 			break;

@@ -1,6 +1,8 @@
 /* Kernel drift, in one place (after libbpf-tools' core_fixes.bpf.h). Each entry names the kernel
  * change it bridges; the programs call these helpers instead of reading the drifting fields.
- * Included by bpf/common.bpf.h after vmlinux.h and bpf_core_read.h. */
+ * Included by bpf/common.bpf.h after vmlinux.h and bpf_core_read.h. The pointers passed in are
+ * BTF-typed (see task_pid_ns_inum in common.bpf.h): the current layout is read with direct
+ * loads; the older layouts keep BPF_CORE_READ, in branches the loader drops on this kernel. */
 #ifndef AMBER_BPF_CORE_FIXES_BPF_H_
 #define AMBER_BPF_CORE_FIXES_BPF_H_
 
@@ -12,7 +14,7 @@ struct task_struct___pre55 {
 static __always_inline u64 task_start_boottime(struct task_struct *task)
 {
 	if (bpf_core_field_exists(task->start_boottime))
-		return BPF_CORE_READ(task, start_boottime);
+		return task->start_boottime;
 	return BPF_CORE_READ((struct task_struct___pre55 *)task, real_start_time);
 }
 
@@ -34,7 +36,7 @@ static __always_inline u64 cred_cap_effective(const struct cred *cred)
 		u32 hi = BPF_CORE_READ(old, cap_effective.cap[1]);
 		return ((u64)hi << 32) | lo;
 	}
-	return BPF_CORE_READ(cred, cap_effective.val);
+	return cred->cap_effective.val;
 }
 
 /* Linux 6.15, commit 633488947ef6 ("kernfs: Use RCU to access kernfs_node::parent"): the field
@@ -46,7 +48,7 @@ struct kernfs_node___pre615 {
 static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
 {
 	if (bpf_core_field_exists(kn->__parent))
-		return BPF_CORE_READ(kn, __parent);
+		return kn->__parent;
 	return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
 }
 
@@ -68,14 +70,14 @@ static __always_inline u64 kernfs_id(struct kernfs_node *kn)
 {
 	if (bpf_core_field_exists(((struct kernfs_node___pre55 *)kn)->id.id))
 		return BPF_CORE_READ((struct kernfs_node___pre55 *)kn, id.id);
-	return BPF_CORE_READ(kn, id);
+	return kn->id;
 }
 
 /* Audit login uid exists only with CONFIG_AUDIT (task->loginuid, since 2.6.x); -1 otherwise. */
 static __always_inline u32 task_loginuid(struct task_struct *task)
 {
 	if (bpf_core_field_exists(task->loginuid))
-		return BPF_CORE_READ(task, loginuid.val);
+		return task->loginuid.val;
 	return 0xffffffffu;
 }
 

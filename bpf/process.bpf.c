@@ -3,7 +3,7 @@
  * deleted file, set-id bits), a uid/euid change across exec, failed execs, and exit.
  *
  * Scheduler tracepoints through tp_btf give typed arguments (bprm, child task); the clone and
- * execve syscalls (entered by syscalls.bpf.c's raw sys_enter, exited here by tail call) add what
+ * execve syscalls (entered by syscalls.bpf.c's sys_enter, exited here by tail call) add what
  * the scheduler does not see: clone flags, the credentials before exec, and failed attempts. */
 #include "bpf/syscall.bpf.h"
 
@@ -64,7 +64,7 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	e->args[0] = child_tgid;
 	e->args[1] = child_tid;
 	e->args[2] = flags;
-	e->args[3] = task_start_boottime(BPF_CORE_READ(child, group_leader));
+	e->args[3] = task_start_boottime(child->group_leader);
 	output(e);
 	return 0;
 }

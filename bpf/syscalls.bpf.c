@@ -2,11 +2,11 @@
 /* Syscall events: credentials, control (prctl, personality, modules, bpf, kexec, keys,
  * userfaultfd), namespaces and mounts, processes acting on processes, files, memory and network.
  *
- * raw_tracepoint sys_enter stores the arguments of traced syscalls in amber_inflight, and sys_exit
- * tail-calls the syscall's exit handler (strings read, event with the return value emitted): see
- * bpf/syscall.bpf.h for why. Syscalls the kernel does not implement (init_module without module
- * support, kexec without CONFIG_KEXEC) pass through the same programs: an attempt is evidence even
- * when the kernel answers ENOSYS.
+ * tp_btf sys_exit tail-calls the syscall's exit handler (arguments, strings, event with the return
+ * value); sys_enter keeps arguments in amber_inflight only for the few ops that need the state
+ * from before the call: see bpf/syscall.bpf.h for why. Syscalls the kernel does not implement
+ * (init_module without module support, kexec without CONFIG_KEXEC) pass through the same
+ * programs: an attempt is evidence even when the kernel answers ENOSYS.
  *
  * Paths, dfd-relative ones included: the user-given string is kept as given; when it is relative
  * (first byte not '/'), the exit program also walks the dentry path of its starting directory
@@ -193,57 +193,56 @@ AMBER_SYSCALL(kexec_file_load, 5, AMBER_OP_KEXEC_FILE_LOAD, control_exit)
 #define NR_MPROTECT 10
 #define NR_CLONE3 435
 
-/* libbpf 1.1 has no PT_REGS_PARM6_CORE_SYSCALL; the sixth syscall argument is r9 on x86-64 and
- * regs[5] on arm64. */
-#ifndef PT_REGS_PARM6_CORE_SYSCALL
-#if defined(__TARGET_ARCH_x86)
-#define PT_REGS_PARM6_CORE_SYSCALL(x) BPF_CORE_READ(x, r9)
-#else
-#define PT_REGS_PARM6_CORE_SYSCALL(x) BPF_CORE_READ(x, regs[5])
-#endif
-#endif
-
-/* Every syscall of the host passes here; untraced numbers cost one array read. */
-SEC("raw_tracepoint/sys_enter")
-int handle_raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/* Every syscall of the host passes here; most return after one array read (bpf/syscall.bpf.h). */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
-	u64 nr = ctx->args[1];
-	if (nr >= 512)
+	if ((u64)id >= 512)
 		return 0;
-	u8 op = raw_op_of_nr[nr];
-	if (!op)
+	u32 op = raw_op_of_nr[id];
+	if (!op_keeps_enter_state(op) || !current_wanted(op))
 		return 0;
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	u64 a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	u64 a2 = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	u64 a3 = PT_REGS_PARM4_CORE_SYSCALL(regs);
-	/* mmap and mprotect are frequent: only executable requests (anonymous ones for mmap: every
-	 * shared library maps its text executable) are kept in flight. */
-	if ((nr == NR_MMAP || nr == NR_MPROTECT) && !(a2 & PROT_EXEC))
-		return 0;
-	if (nr == NR_MMAP && !(a3 & MAP_ANONYMOUS))
-		return 0;
+	struct amber_inflight in;
+	regs_args(&in, regs);
 	/* clone3 passes its flags in a user struct: args[0] then holds the flags. */
-	if (nr == NR_CLONE3) {
+	if (id == NR_CLONE3) {
 		u64 flags = 0;
-		bpf_probe_read_user(&flags, sizeof(flags), (void *)a0);
-		a0 = flags;
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)in.args[0]);
+		in.args[0] = flags;
 	}
-	return sys_enter6(op, nr, a0, PT_REGS_PARM2_CORE_SYSCALL(regs), a2, a3,
-			  PT_REGS_PARM5_CORE_SYSCALL(regs), PT_REGS_PARM6_CORE_SYSCALL(regs));
+	in.nr = id;
+	in.op = op;
+	in.reserved = 0;
+	const struct cred *cred = bpf_get_current_task_btf()->cred;
+	in.old_uid = cred->uid.val;
+	in.old_euid = cred->euid.val;
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&amber_inflight, &tid, &in, BPF_ANY);
+	return 0;
 }
 
-SEC("raw_tracepoint/sys_exit")
-int handle_raw_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	u64 nr = BPF_CORE_READ(regs, orig_ax);
-	if (nr >= 512 || !raw_op_of_nr[nr])
+	u64 nr = SYSCALL_NR(regs);
+	if (nr >= 512)
 		return 0;
+	u32 op = raw_op_of_nr[nr];
+	if (!op)
+		return 0;
+	/* mmap and mprotect are frequent: only executable requests (anonymous ones for mmap: every
+	 * shared library maps its text executable) go on to the handler. */
+	if (nr == NR_MMAP || nr == NR_MPROTECT) {
+		u64 prot = SYSCALL_ARG2(regs);
+		if (!(prot & PROT_EXEC) || (nr == NR_MMAP && !(SYSCALL_ARG3(regs) & MAP_ANONYMOUS)))
+			return 0;
+	}
 	bpf_tail_call(ctx, &amber_exit_progs, nr);
 	/* No handler for this number: forget the arguments. */
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	bpf_map_delete_elem(&amber_inflight, &tid);
+	if (op_keeps_enter_state(op)) {
+		u32 tid = (u32)bpf_get_current_pid_tgid();
+		bpf_map_delete_elem(&amber_inflight, &tid);
+	}
 	return 0;
 }
 

@@ -52,12 +52,12 @@ bool PathExists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-// Exit handlers are reached by tail call (bpf/syscall.bpf.h): section "raw_tp", named
-// handle_exit_<syscall>.
+// Exit handlers are reached by tail call (bpf/syscall.bpf.h): named handle_exit_<syscall>, in
+// section tp_btf/sys_exit (a tail call needs the caller's attach point) but never attached.
 constexpr std::string_view kExitHandlerPrefix = "handle_exit_";
 
 bool IsTailCallTarget(bpf_program* prog) {
-  return std::string_view(bpf_program__section_name(prog)) == "raw_tp";
+  return std::string_view(bpf_program__name(prog)).starts_with(kExitHandlerPrefix);
 }
 
 }  // namespace
@@ -132,13 +132,14 @@ void PlanPrograms(bpf_object* obj, const LoaderSettings& s, const btf* vmlinux, 
       std::string_view name = bpf_program__name(prog);
       if (name.starts_with(kExitHandlerPrefix)) name.remove_prefix(kExitHandlerPrefix.size());
       probe.name = "syscall/" + std::string(name);
-      probe.detail = "raw_tracepoint sys_enter/sys_exit";
+      probe.detail = "tp_btf sys_enter/sys_exit";
       if (const SyscallInfo* info = FindSyscall(name)) probe.ops.push_back(info->op);
     } else if (sv.starts_with("tp_btf/")) {
       std::string tp(sv.substr(7));
       if (tp == "sched_process_fork") probe.ops = {store::Op::kFork};
       if (tp == "sched_process_exec") probe.ops = {store::Op::kExec, store::Op::kCredChange};
       if (tp == "sched_process_exit") probe.ops = {store::Op::kExit};
+      if (tp == "sys_enter" || tp == "sys_exit") probe.ops = raw_ops;
       supported = vmlinux && btf__find_by_name_kind(vmlinux, ("btf_trace_" + tp).c_str(),
                                                     BTF_KIND_TYPEDEF) > 0;
       if (!supported) probe.detail = "no BTF for tracepoint " + tp;
