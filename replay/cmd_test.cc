@@ -16,6 +16,7 @@
 #include "replay/commands.h"
 #include "replay/detect.h"
 #include "replay/detect_cli.h"
+#include "replay/fixture_source.h"
 #include "replay/golden.h"
 
 namespace amber::replay {
@@ -62,6 +63,12 @@ class Suite {
                               ? "not recorded yet (scenario.sh; scripts/record-fixture.sh)"
                               : "no capture (*.amber)");
       return r;
+    }
+    // A synthetic fixture's capture must still be what its source says.
+    if (fs::exists(dir / "events.jsonl") && fs::exists(dir / "capture.amber")) {
+      Status same = CheckCaptureMatchesSource((dir / "events.jsonl").string(),
+                                              (dir / "capture.amber").string());
+      if (!same.ok()) r.details.push_back("source: " + same.message());
     }
     const std::string db = (scratch_ / (r.name + ".db")).string();
     Result<CaseBuild> build = BuildCase(captures, db, false);
