@@ -32,7 +32,8 @@ int RunDetect(const std::vector<std::string>& args) {
       "format", po::value(&format_name), "table, jsonl (every rule field) or ecs (Elastic)")(
       "fail-on", po::value(&fail_on_name), "exit 1 when an alert of this severity or above fires")(
       "budget-ms", po::value(&budget_ms), "time budget per rule in ms (0 = none; default 10000)")(
-      "timing", "print each rule's run time and alert count to stderr, slowest first");
+      "timing", "print each rule's run time and alert count to stderr, slowest first")(
+      "no-write", "leave the case's alerts table alone (a read-only case)");
   po::options_description hidden;
   po::positional_options_description pos;
   po::variables_map vm;
@@ -50,6 +51,7 @@ int RunDetect(const std::vector<std::string>& args) {
   if (!rules) return 66;
   DetectOptions options;
   options.budget_ms = budget_ms;
+  options.write_alerts = vm.count("no-write") == 0;
   Result<DetectReport> report = RunDetections(db_path, *rules, options);
   if (!report.ok()) {
     std::fprintf(stderr, "amber-replay: detect: %s\n",
