@@ -14,15 +14,19 @@
 -- false_positives: Rootless container runtimes (podman, buildah, bwrap) create user namespaces and
 --   may use fsopen/fsconfig for overlay or fuse mounts; they rarely loop on fsconfig and never
 --   end with euid 0 outside the namespace. Check the value lengths and the count.
-WITH unshares AS (
+WITH RECURSIVE unshares AS (
   SELECT n.id, n.time_ns, n.process_id, n.container_id, n.uid, p.parent_id
   FROM ns_events n JOIN processes p ON p.id = n.process_id
   WHERE n.op = 'unshare' AND (n.ns_flags & 0x10000000) != 0 AND n.uid <> 0
 ),
-lineage AS (  -- the unsharer's parent and everything it started (siblings, children)
-  SELECT u.id AS unshare_id, a.process_id
-  FROM unshares u JOIN process_ancestry a
-    ON a.ancestor_id = coalesce(u.parent_id, u.process_id)
+-- The unsharer's parent and everything it started (siblings, children), walked down from the
+-- parent through processes_parent: only the lineages of the unshares, never the whole tree.
+lineage(unshare_id, process_id, depth) AS (
+  SELECT u.id, coalesce(u.parent_id, u.process_id), 0 FROM unshares u
+  UNION ALL
+  SELECT l.unshare_id, c.id, l.depth + 1
+  FROM lineage l JOIN processes c ON c.parent_id = l.process_id
+  WHERE l.depth < 64
 ),
 mount_api AS (
   SELECT l.unshare_id,
