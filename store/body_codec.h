@@ -66,6 +66,9 @@ class BodyEncoder {
 // a ref out of range, limits exceeded. Unknown union members and enumerants from newer writers
 // are kept as UnknownArgs / raw values, not rejected.
 Result<ChunkBody> DecodeBody(ChunkKind kind, std::span<const uint8_t> raw);
+// The same into an existing body, reusing its memory: a reader that decodes chunk after chunk
+// into one ChunkBody allocates little after the first. On error *body is unspecified.
+Status DecodeBodyInto(ChunkKind kind, std::span<const uint8_t> raw, ChunkBody* body);
 
 }  // namespace amber::store
 

@@ -41,6 +41,15 @@ constexpr size_t kMaxBudget = size_t{1} << 30;
 
 using Which = schema::Event::Which;
 
+// The alternative T of an event's args, reusing the one already there (and its strings' capacity)
+// when a reused Event held the same kind: decoding chunk after chunk into one ChunkBody then
+// allocates almost nothing.
+template <typename T>
+T& Reuse(EventArgs* args) {
+  if (T* same = std::get_if<T>(args)) return *same;
+  return args->emplace<T>();
+}
+
 // One chunk's decode. Methods return false with error_ set; the caller names the record.
 class Decoder {
  public:
@@ -232,9 +241,10 @@ bool Decoder::Contexts(schema::ChunkBody::Reader root) {
 
 bool Decoder::Events(capnp::List<schema::Event>::Reader list, std::vector<Event>* out) {
   if (!Reserve(list.size(), out)) return false;
+  out->resize(list.size());  // keeps the Events (and their capacity) of a reused body
   for (unsigned i = 0; i < list.size(); ++i) {
     auto r = list[i];
-    Event& e = out->emplace_back();
+    Event& e = (*out)[i];
     e.time_ns = r.getTimeNs();
     e.cpu = r.getCpu();
     e.op = static_cast<Op>(static_cast<uint16_t>(r.getOp()));  // unknown values stay numbers
@@ -266,7 +276,7 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
     }
     case Which::EXEC: {
       auto g = e.getExec();
-      auto& a = out->emplace<ExecArgs>();
+      auto& a = Reuse<ExecArgs>(out);
       a.argc = g.getArgc();
       a.exec_flags = g.getExecFlags();
       return Str(g.getFilename(), &a.filename) && Str(g.getInterpreter(), &a.interpreter) &&
@@ -285,14 +295,14 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
     }
     case Which::CONTROL: {
       auto g = e.getControl();
-      auto& a = out->emplace<ControlArgs>();
+      auto& a = Reuse<ControlArgs>(out);
       a.cmd = g.getCmd();
       a.arg = g.getArg();
       return Str(g.getName(), &a.name);
     }
     case Which::NS: {
       auto g = e.getNs();
-      auto& a = out->emplace<NsArgs>();
+      auto& a = Reuse<NsArgs>(out);
       a.ns_flags = g.getNsFlags();
       a.fd = g.getFd();
       a.ns_cmd = g.getNsCmd();
@@ -309,7 +319,7 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
     }
     case Which::FILE: {
       auto g = e.getFile();
-      auto& a = out->emplace<FileArgs>();
+      auto& a = Reuse<FileArgs>(out);
       a.file_flags = g.getFileFlags();
       a.mode = g.getMode();
       a.owner_uid = g.getOwnerUid();
@@ -318,7 +328,7 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
     }
     case Which::MEMORY: {
       auto g = e.getMemory();
-      auto& a = out->emplace<MemoryArgs>();
+      auto& a = Reuse<MemoryArgs>(out);
       a.addr = g.getAddr();
       a.length = g.getLength();
       a.prot = g.getProt();
@@ -328,7 +338,7 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
     }
     case Which::NET: {
       auto g = e.getNet();
-      auto& a = out->emplace<NetArgs>();
+      auto& a = Reuse<NetArgs>(out);
       a.family = g.getFamily();
       a.port = g.getPort();
       a.addr_hi = g.getAddrHi();
@@ -465,7 +475,7 @@ bool Decoder::FooterRecord(schema::Footer::Reader r, Footer* f) {
 
 }  // namespace
 
-Result<ChunkBody> DecodeBody(ChunkKind kind, std::span<const uint8_t> raw) {
+Status DecodeBodyInto(ChunkKind kind, std::span<const uint8_t> raw, ChunkBody* body) {
   const std::string_view label = ChunkKindName(kind);
   if (label == "unknown") {
     return Status::Corruption("decode chunk: unknown kind " +
@@ -497,7 +507,14 @@ Result<ChunkBody> DecodeBody(ChunkKind kind, std::span<const uint8_t> raw) {
   capnp::ReaderOptions options;
   options.traversalLimitInWords = std::max<uint64_t>(1024, word_count * kTraversalFactor);
   options.nestingLimit = kNestingLimit;
-  ChunkBody body;
+  // Events are overwritten in place (Decoder::Events); everything else starts empty.
+  if (kind != ChunkKind::kEvents) body->events.clear();
+  body->processes.clear();
+  body->containers.clear();
+  body->losses.clear();
+  body->stats.reset();
+  body->header.reset();
+  body->footer.reset();
   // The one place Cap'n Proto's exceptions become a Status (STYLE.md, "Errors").
   try {
     capnp::FlatArrayMessageReader reader(words, options);
@@ -510,10 +527,16 @@ Result<ChunkBody> DecodeBody(ChunkKind kind, std::span<const uint8_t> raw) {
     // message that is malformed anywhere is rejected whole, not in the parts this build reads.
     (void)root.totalSize();
     Decoder decoder(raw.size());
-    if (!decoder.Decode(kind, root, &body)) return Status::Corruption(what + decoder.error());
+    if (!decoder.Decode(kind, root, body)) return Status::Corruption(what + decoder.error());
   } catch (const kj::Exception& e) {
     return Status::Corruption(what + e.getDescription().cStr());
   }
+  return Status::Ok();
+}
+
+Result<ChunkBody> DecodeBody(ChunkKind kind, std::span<const uint8_t> raw) {
+  ChunkBody body;
+  AMBER_RETURN_IF_ERROR(DecodeBodyInto(kind, raw, &body));
   return body;
 }
 

@@ -20,13 +20,13 @@ std::string Where(const RawChunk& raw) {
 bool DecodeChecked(ChunkReader* chunks, std::vector<IndexEntry>* seen, RawChunk& raw,
                    Chunk* chunk) {
   const auto kind = static_cast<ChunkKind>(raw.kind);
-  auto body = DecodeBody(kind, raw.body);
-  if (!body.ok()) {
-    chunks->AddProblem(Verdict::kCorrupt, raw.offset, Where(raw) + ": " + body.status().message());
+  Status decoded = DecodeBodyInto(kind, raw.body, &chunk->body);
+  if (!decoded.ok()) {
+    chunks->AddProblem(Verdict::kCorrupt, raw.offset, Where(raw) + ": " + decoded.message());
     return false;
   }
   if (kind == ChunkKind::kFooter) {
-    if (!body->footer || body->footer->index != *seen) {
+    if (!chunk->body.footer || chunk->body.footer->index != *seen) {
       chunks->AddProblem(Verdict::kTampered, raw.offset,
                          Where(raw) + ": footer index does not match the chunks read");
       return false;
@@ -41,7 +41,6 @@ bool DecodeChecked(ChunkReader* chunks, std::vector<IndexEntry>* seen, RawChunk&
   chunk->last_ns = raw.last_ns;
   chunk->stored_size = raw.stored_size;
   chunk->raw_size = static_cast<uint32_t>(raw.body.size());
-  chunk->body = std::move(body).value();
   return true;
 }
 
@@ -63,9 +62,8 @@ Result<std::unique_ptr<CaptureReader>> CaptureReader::Open(Env* env, const std::
 }
 
 bool CaptureReader::Next(Chunk* chunk) {
-  RawChunk raw;
-  while (chunks_->Next(&raw)) {
-    if (DecodeChecked(chunks_.get(), &seen_, raw, chunk)) {
+  while (chunks_->Next(&raw_)) {
+    if (DecodeChecked(chunks_.get(), &seen_, raw_, chunk)) {
       if (chunk->kind == ChunkKind::kFooter) footer_ = chunk->body.footer;
       return true;
     }

@@ -47,6 +47,7 @@ class CaptureReader {
   const std::string& path() const { return path_; }
 
   // The next chunk after the header; false at the end or at a problem that stops reading.
+  // Reusing one Chunk across calls reuses its memory.
   bool Next(Chunk* chunk);
 
   // Valid once Next() has returned false.
@@ -64,6 +65,7 @@ class CaptureReader {
   std::unique_ptr<ChunkReader> chunks_;
   bool salvage_;
   std::vector<IndexEntry> seen_;  // chunks read so far, to check the footer's index against
+  RawChunk raw_;                  // reused chunk after chunk: its buffer is the decompression target
   CaptureHeader header_;
   std::optional<Footer> footer_;
 };

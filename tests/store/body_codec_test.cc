@@ -9,6 +9,7 @@
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -171,6 +172,32 @@ TEST_F(BodyCodecTest, DecodesOnlyTheListsOfItsKind) {
   ASSERT_TRUE(as_losses.ok()) << as_losses.status().message();
   EXPECT_TRUE(as_losses->events.empty());
   EXPECT_EQ(as_losses->losses.size(), 1u);
+}
+
+TEST_F(BodyCodecTest, DecodingIntoAReusedBodyLeavesNothingOfThePreviousChunk) {
+  // Chunk A: every family (exec argv, paths, net...), chunk B: a few plain events of other kinds.
+  BodyEncoder encoder;
+  for (const Event& e : SampleEventsOfEveryFamily()) encoder.AddEvent(e);
+  const std::string a = encoder.Finish();
+  auto b_events = SyntheticMix(5, 77);
+  std::reverse(b_events.begin(), b_events.end());
+  for (const Event& e : b_events) encoder.AddEvent(e);
+  const std::string b = encoder.Finish();
+  encoder.AddLoss(SampleLoss());
+  const std::string losses = encoder.Finish();
+
+  auto bytes = [](const std::string& s) {
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  ChunkBody body;
+  ASSERT_TRUE(DecodeBodyInto(ChunkKind::kEvents, bytes(a), &body).ok());
+  EXPECT_EQ(body.events, SampleEventsOfEveryFamily());
+  ASSERT_TRUE(DecodeBodyInto(ChunkKind::kEvents, bytes(b), &body).ok());
+  EXPECT_EQ(body.events, b_events);
+  ASSERT_TRUE(DecodeBodyInto(ChunkKind::kLosses, bytes(losses), &body).ok());
+  EXPECT_TRUE(body.events.empty());
+  ASSERT_EQ(body.losses.size(), 1u);
+  EXPECT_EQ(body.losses[0], SampleLoss());
 }
 
 TEST_F(BodyCodecTest, EmptyEventsChunkRoundTrips) {
