@@ -424,10 +424,25 @@ static __always_inline void output(struct amber_event *e)
 	}
 }
 
+/* The v1 cgroup of this CPU's latest event, known to be sent: a task that keeps running on one
+ * CPU skips the hash lookup below. Per unit, not shared: it only saves lookups. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} amber_cgroup_last SEC(".maps");
+
 /* The first time a v1 cgroup is met, its path goes out ahead of the event that names it. */
 static __always_inline void maybe_send_cgroup(struct task_struct *task, u64 kn_id)
 {
-	if (!kn_id || bpf_map_lookup_elem(&amber_cgroups_sent, &kn_id))
+	u32 zero = 0;
+	u64 *last = bpf_map_lookup_elem(&amber_cgroup_last, &zero);
+	if (!kn_id || (last && *last == kn_id))
+		return;
+	if (last)
+		*last = kn_id;
+	if (bpf_map_lookup_elem(&amber_cgroups_sent, &kn_id))
 		return;
 	struct amber_event *r = scratch_event(1);
 	if (!r)

@@ -36,21 +36,17 @@ char LICENSE[] SEC("license") = "GPL";
 #define FSCONFIG_SET_PATH 3
 #define FSCONFIG_SET_PATH_EMPTY 4
 
-static __always_inline bool user_path_relative(const char *upath)
-{
-	char first = 0;
-	if (bpf_probe_read_user(&first, 1, upath))
-		return false;
-	return first != '/';
-}
-
-/* A user path and, when relative, the directory it starts from. */
+/* A user path and, when relative (or empty, as with AT_EMPTY_PATH), the directory it starts
+ * from. The first byte is taken from the copy just made: a second read of user memory costs a
+ * bpf_probe_read_user with its usercopy checks on every open. */
 static __always_inline void put_path_at(struct amber_event *e, u8 slot, u8 dir_slot, int dfd,
 					const char *upath)
 {
-	if (put_user_str(e, slot, upath) < 0)
+	long n = put_user_str(e, slot, upath);
+	if (n < 0)
 		return;
-	if (user_path_relative(upath))
+	char first = n > 0 ? e->strs[(e->str_bytes - n) & (AMBER_STR_BUF - 1)] : 0;
+	if (first != '/')
 		put_dfd_dir(e, dir_slot, dfd);
 }
 
