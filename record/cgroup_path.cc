@@ -63,13 +63,6 @@ std::string ContainerCgroupPath(const std::vector<CgroupLine>& lines) {
       }
     }
   }
-  // Hierarchy ids are assigned at mount time; pick the lowest id for a stable answer.
-  const CgroupLine* best = nullptr;
-  for (const CgroupLine& line : lines) {
-    if (line.v2() || IsRoot(line.path)) continue;
-    if (best == nullptr || line.hierarchy_id < best->hierarchy_id) best = &line;
-  }
-  if (best != nullptr) return best->path;
   std::string unified = UnifiedCgroupPath(lines);
   return unified.empty() ? "/" : unified;
 }

@@ -159,8 +159,37 @@ void ParseSockaddr(std::span<const uint8_t> raw, store::NetArgs* net) {
   }
 }
 
-Decoder::Decoder(std::string cgroup_root, std::vector<std::string> controllers)
-    : cgroup_root_(std::move(cgroup_root)), controllers_(std::move(controllers)) {}
+Decoder::Decoder(std::string cgroup_root, std::vector<std::string> controllers,
+                 std::string unified_root)
+    : cgroup_root_(std::move(cgroup_root)),
+      controllers_(std::move(controllers)),
+      unified_root_(std::move(unified_root)) {}
+
+namespace {
+
+// Every directory under root by inode, as a path relative to root ("/" for root itself). Stops
+// once *seen passes kMaxScanDirs.
+void AddTree(const std::filesystem::path& root, std::unordered_map<uint64_t, std::string>* paths,
+             size_t* seen) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  struct stat st;
+  if (stat(root.c_str(), &st) == 0) paths->emplace(st.st_ino, "/");
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (++*seen > kMaxScanDirs) return;
+    if (!it->is_directory(ec)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (stat(it->path().c_str(), &st) != 0) continue;
+    paths->emplace(st.st_ino, "/" + fs::relative(it->path(), root, ec).string());
+  }
+}
+
+std::string UnknownCgroup(uint64_t id) { return "?cgroup-" + std::to_string(id); }
+
+}  // namespace
 
 const std::string& Decoder::CgroupPath(uint64_t kernfs_id) {
   static const std::string kEmpty;
@@ -171,7 +200,27 @@ const std::string& Decoder::CgroupPath(uint64_t kernfs_id) {
   it = cgroup_paths_.find(kernfs_id);
   if (it != cgroup_paths_.end()) return it->second;
   // Gone before we looked: name it by id so events still group, and stop rescanning for it.
-  return cgroup_paths_[kernfs_id] = "?cgroup-" + std::to_string(kernfs_id);
+  return cgroup_paths_[kernfs_id] = UnknownCgroup(kernfs_id);
+}
+
+const std::string& Decoder::UnifiedPath(uint64_t cgroup_id) {
+  static const std::string kEmpty;
+  if (cgroup_id == 0 || unified_root_.empty()) return kEmpty;
+  auto it = unified_paths_.find(cgroup_id);
+  if (it != unified_paths_.end()) return it->second;
+  uint64_t now = BootNs();
+  if (last_unified_scan_ns_ != 0 && now - last_unified_scan_ns_ < 1'000'000'000ull) {
+    // Rate-limited: the cgroup may be newer than the last scan, so the miss is not remembered.
+    return unknown_unified_ = UnknownCgroup(cgroup_id);
+  }
+  last_unified_scan_ns_ = now;
+  scans_++;
+  size_t seen = 0;
+  AddTree(unified_root_, &unified_paths_, &seen);
+  it = unified_paths_.find(cgroup_id);
+  if (it != unified_paths_.end()) return it->second;
+  // The event came before the scan, so the cgroup is gone: remember the miss.
+  return unified_paths_[cgroup_id] = UnknownCgroup(cgroup_id);
 }
 
 void Decoder::ScanCgroups() {
@@ -180,22 +229,8 @@ void Decoder::ScanCgroups() {
   last_scan_ns_ = now;
   scans_++;
   size_t seen = 0;
-  namespace fs = std::filesystem;
   for (const std::string& controller : controllers_) {
-    fs::path root = fs::path(cgroup_root_) / controller;
-    std::error_code ec;
-    struct stat st;
-    if (stat(root.c_str(), &st) == 0) cgroup_paths_.emplace(st.st_ino, "/");
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (++seen > kMaxScanDirs) return;
-      if (!it->is_directory(ec)) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (stat(it->path().c_str(), &st) != 0) continue;
-      cgroup_paths_.emplace(st.st_ino, "/" + fs::relative(it->path(), root, ec).string());
-    }
+    AddTree(std::filesystem::path(cgroup_root_) / controller, &cgroup_paths_, &seen);
   }
 }
 
@@ -248,7 +283,15 @@ Decoder::Kind Decoder::Decode(std::span<const uint8_t> record, store::Event* eve
   c.ipc_ns = t.ipc_ns;
   c.cgroup_ns = t.cgroup_ns;
   c.cgroup_id = t.cgroup_id;
-  c.cgroup_path = CgroupPath(t.cgroup_v1_id);
+  // record/cgroup_path.h's rule: the kernel's v1 choice unless it is the root, then v2.
+  const std::string& v1_path = CgroupPath(t.cgroup_v1_id);
+  if (!v1_path.empty() && v1_path != "/") {
+    c.cgroup_path = v1_path;
+  } else if (const std::string& v2_path = UnifiedPath(t.cgroup_id); !v2_path.empty()) {
+    c.cgroup_path = v2_path;
+  } else {
+    c.cgroup_path = v1_path.empty() && t.cgroup_id == 0 ? "" : "/";
+  }
   c.container_id.clear();
   c.comm.assign(t.comm, strnlen(t.comm, sizeof(t.comm)));
   c.flags = (t.flags & AMBER_TASK_KTHREAD) ? store::kTaskFlagKernelThread : 0;

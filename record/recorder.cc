@@ -1,6 +1,8 @@
 #include "record/recorder.h"
 
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -28,9 +30,19 @@ struct Controller {
   const char* name;
   uint8_t code;  // bpf/common.bpf.h cgroup_v1_controllers
 };
-// The order of record/cgroup_path.h's kPreferredControllers, so events and the snapshot choose the
-// same path.
+// record/cgroup_path.h's kPreferredControllers, in its order: events and the snapshot choose the
+// cgroup path by the same rule (the decoder adds the v2 step).
 constexpr Controller kControllers[] = {{"pids", 1}, {"memory", 2}, {"cpu", 3}};
+
+// Where the v2 hierarchy is mounted: /sys/fs/cgroup/unified on hybrid hosts, /sys/fs/cgroup on
+// pure v2 ones; empty when neither.
+std::string UnifiedCgroupRoot() {
+  for (const char* dir : {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
+    struct statfs fs;
+    if (statfs(dir, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) return dir;
+  }
+  return "";
+}
 
 bool IsV1Hierarchy(const std::string& dir) {
   struct stat st;
@@ -152,7 +164,8 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
     if (OpInProfile(static_cast<store::Op>(op), o.profile)) ls.ops.set(op);
   }
 
-  Decoder decoder("/sys/fs/cgroup", controller_names);
+  const std::string unified_root = UnifiedCgroupRoot();
+  Decoder decoder("/sys/fs/cgroup", controller_names, unified_root);
   ContainerResolver resolver(ContainerResolverOptions{});
   std::unique_ptr<store::CaptureWriter> writer;
   Status write_error;
@@ -213,6 +226,7 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
   if (o.snapshot) {
     SnapshotOptions so;
     so.resolver = &resolver;
+    if (!unified_root.empty()) so.unified_cgroup_root = unified_root;
     Result<std::vector<store::ProcessRecord>> processes = SnapshotProcesses(so);
     if (processes.ok()) {
       for (store::ProcessRecord& p : *processes) {

@@ -30,15 +30,17 @@ TEST(CgroupPathTest, CombinedControllersAndColonsInPath) {
   EXPECT_EQ(ContainerCgroupPath(lines), "/a:b/c");
 }
 
-TEST(CgroupPathTest, PrefersPidsThenMemoryThenCpuThenSystemd) {
+TEST(CgroupPathTest, PrefersPidsThenMemoryThenCpuThenV2) {
   EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("9:name=systemd:/s\n8:pids:/p\n4:memory:/m\n")),
             "/p");
   EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("9:name=systemd:/s\n8:pids:/\n4:memory:/m\n")),
             "/m");
   EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("9:name=systemd:/s\n1:cpu,cpuacct:/c\n")), "/c");
-  EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("9:name=systemd:/s\n8:pids:/\n0::/u\n")), "/s");
-  // None of the preferred: the lowest hierarchy id with a non-root path.
-  EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("7:blkio:/b\n6:freezer:/f\n8:pids:/\n")), "/f");
+  // The kernel side cannot read named hierarchies or other controllers: v2 decides, as for events.
+  EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("9:name=systemd:/s\n8:pids:/\n0::/u\n")), "/u");
+  EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("7:blkio:/b\n6:freezer:/f\n8:pids:/\n0::/\n")),
+            "/");
+  EXPECT_EQ(ContainerCgroupPath(ParseProcCgroup("9:name=systemd:/s\n7:blkio:/b\n")), "/");
 }
 
 TEST(CgroupPathTest, PureV2AndRootOnly) {
