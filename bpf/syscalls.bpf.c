@@ -330,6 +330,64 @@ AMBER_SYSCALL(fspick, 3, AMBER_OP_FSPICK, ns_exit)
 AMBER_SYSCALL(mount_setattr, 5, AMBER_OP_MOUNT_SETATTR, ns_exit)
 
 /* ---- processes acting on processes ---------------------------------------------------------- */
+/* Target pids are given in the caller's pid namespace; the capture names every process by its pid
+ * in the initial namespace (docs/capture-format.md, "Target pids"). find_vpid() without kprobes:
+ * the namespace's IDR is an xarray of 64-slot nodes (a node pointer is tagged 2 in its low bits;
+ * pid_max 2^22 needs 4 levels), walked at syscall exit while the target is normally still there.
+ * Returns the host pid number of `nr`, or 0 when no pid has that number there now. */
+static __always_inline u32 host_pid_of_vnr(u32 nr)
+{
+	struct pid *self = BPF_CORE_READ(bpf_get_current_task_btf(), thread_pid);
+	unsigned int level = BPF_CORE_READ(self, level);
+	if (level == 0 || nr == 0)
+		return nr; /* the initial namespace: already a host pid */
+	struct pid_namespace *ns = BPF_CORE_READ(self, numbers[level & 31].ns);
+	u64 index = nr - BPF_CORE_READ(ns, idr.idr_base);
+	u64 entry = (u64)BPF_CORE_READ(ns, idr.idr_rt.xa_head);
+	for (int i = 0; i < 6 && (entry & 3) == 2 && entry > 4096; i++) {
+		struct xa_node *node = (void *)(entry - 2);
+		u32 shift = BPF_CORE_READ(node, shift);
+		u64 offset = shift < 64 ? index >> shift : 64;
+		if (offset >= 64)
+			return 0;
+		index -= offset << shift;
+		entry = (u64)BPF_CORE_READ(node, slots[offset]);
+	}
+	if (entry == 0 || (entry & 3) != 0 || index != 0)
+		return 0; /* empty, an internal entry, or a single entry at index 0 only */
+	return BPF_CORE_READ((struct pid *)entry, numbers[0].nr);
+}
+
+/* kill's pid: a process, or a process group when negative (0 and -1 need no translation). */
+static __always_inline u32 host_kill_pid(u64 arg)
+{
+	int pid = (int)arg;
+	if (pid < -1)
+		return -(int)host_pid_of_vnr(-pid);
+	return pid > 0 ? host_pid_of_vnr(pid) : (u32)pid;
+}
+
+#define PIDFS_MAGIC 0x50494446
+#define ANON_INODE_FS_MAGIC 0x09041934
+
+/* The host pid a pidfd refers to, once the call succeeded (so the fd is a pidfd): pidfs (6.9+)
+ * keeps the struct pid in the inode, older kernels' anon-inode pidfds in the file. 0 otherwise
+ * (a /proc/<pid> directory fd, which pidfd_send_signal also accepts). */
+static __always_inline u32 host_pid_of_pidfd(int fd)
+{
+	struct file *f = fd_file(bpf_get_current_task_btf(), fd);
+	if (!f)
+		return 0;
+	struct inode *inode = BPF_CORE_READ(f, f_inode);
+	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	struct pid *pid = NULL;
+	if (magic == PIDFS_MAGIC)
+		pid = BPF_CORE_READ(inode, i_private);
+	else if (magic == ANON_INODE_FS_MAGIC)
+		pid = BPF_CORE_READ(f, private_data);
+	return pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
+}
+
 static __always_inline int target_exit(struct amber_inflight *in, long ret)
 {
 	u64 *a = in->args;
@@ -341,13 +399,13 @@ static __always_inline int target_exit(struct amber_inflight *in, long ret)
 		return 0;
 	switch (in->op) {
 	case AMBER_OP_PTRACE: /* (request, pid, addr, data) */
-		e->args[0] = a[1];
+		e->args[0] = host_pid_of_vnr(a[1]);
 		e->args[2] = a[0];
 		e->args[3] = a[2];
 		break;
 	case AMBER_OP_PROCESS_VM_WRITEV:
 	case AMBER_OP_PROCESS_VM_READV: { /* (pid, lvec, liovcnt, rvec, riovcnt, flags) */
-		e->args[0] = a[0];
+		e->args[0] = host_pid_of_vnr(a[0]);
 		e->args[2] = ret > 0 ? ret : 0;
 		u64 base = 0;
 		bpf_probe_read_user(&base, sizeof(base), (void *)a[3]);
@@ -355,20 +413,26 @@ static __always_inline int target_exit(struct amber_inflight *in, long ret)
 		break;
 	}
 	case AMBER_OP_TGKILL: /* (tgid, tid, sig) */
-		e->args[0] = a[1];
+		e->args[0] = host_pid_of_vnr(a[1]);
 		e->args[1] = a[2];
-		e->args[3] = a[0];
+		e->args[3] = host_pid_of_vnr(a[0]);
 		break;
 	case AMBER_OP_PIDFD_SEND_SIGNAL: /* (pidfd, sig, info, flags) */
+		e->args[0] = ret == 0 ? host_pid_of_pidfd(a[0]) : 0;
 		e->args[1] = a[1];
 		e->args[3] = a[0];
 		break;
 	case AMBER_OP_PIDFD_GETFD: /* (pidfd, targetfd, flags) */
+		e->args[0] = ret >= 0 ? host_pid_of_pidfd(a[0]) : 0;
 		e->args[2] = a[1];
 		e->args[3] = a[0];
 		break;
-	default: /* kill (pid, sig), tkill (tid, sig) */
-		e->args[0] = a[0];
+	case AMBER_OP_KILL: /* (pid, sig) */
+		e->args[0] = host_kill_pid(a[0]);
+		e->args[1] = a[1];
+		break;
+	default: /* tkill (tid, sig) */
+		e->args[0] = host_pid_of_vnr(a[0]);
 		e->args[1] = a[1];
 	}
 	output(e);

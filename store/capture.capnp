@@ -70,7 +70,7 @@ struct TaskContext {
   ipcNs @15 :UInt64;         # Inode number of the IPC namespace.
   cgroupNs @16 :UInt64;      # Inode number of the cgroup namespace.
   cgroupId @17 :UInt64;      # Cgroup v2 id (kernfs node id); the root on a hybrid host.
-  cgroupPath @18 :UInt32;    # String ref: the cgroup path that identifies a container (v1 on hybrid hosts).
+  cgroupPath @18 :UInt32;    # String ref: the cgroup path that identifies a container (docs/capture-format.md, "Cgroup path").
   containerId @19 :UInt32;   # String ref: the container id resolved by the recorder; 0 for the host.
   comm @20 :UInt32;          # String ref: the task's comm (at most 15 bytes).
   flags @21 :UInt32;         # TaskFlags bits.
@@ -211,10 +211,14 @@ struct Event {
 
     target :group {
       # ptrace, process_vm_*, kill family, pidfd_*.
-      targetPid @36 :UInt32;    # The task acted upon (tgid or tid as the call takes it).
+      targetPid @36 :UInt32;    # The task acted upon (tgid or tid as the call takes it), by its pid in the
+                                # initial pid namespace like TaskContext.pid: the recorder translates what
+                                # the caller gave in its own namespace. 0 when not found; kill's process
+                                # groups stay negative. See docs/capture-format.md, "Target pids".
       signal @37 :UInt32;       # Signal sent; 0 for other ops.
       request @38 :UInt64;      # ptrace request; bytes for process_vm_*.
-      addr @39 :UInt64;         # ptrace addr; remote address for process_vm_*.
+      addr @39 :UInt64;         # ptrace addr; remote address for process_vm_*; tgkill's tgid (host pid);
+                                # pidfd_*'s descriptor.
     }
 
     file :group {
