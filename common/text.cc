@@ -35,6 +35,24 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
+// Invisible code points that change how the text around them is shown (Trojan Source,
+// CVE-2021-42574): bidirectional embeddings, overrides and isolates, the directional marks, zero-width
+// characters, the line and paragraph separators and the BOM. A path shown with U+202E reads backwards.
+bool IsFormatControl(uint32_t cp) {
+  return cp == 0x061c ||                     // ARABIC LETTER MARK
+         (cp >= 0x200b && cp <= 0x200f) ||   // zero-width space/joiners, LRM, RLM
+         (cp >= 0x2028 && cp <= 0x202e) ||   // line/paragraph separators, LRE..RLO
+         (cp >= 0x2060 && cp <= 0x2069) ||   // word joiner, invisible operators, LRI..PDI
+         cp == 0xfeff;                       // zero-width no-break space (BOM)
+}
+
+uint32_t DecodeUtf8(std::string_view s, size_t i, size_t len) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  uint32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1f) : len == 3 ? (b0 & 0x0f) : (b0 & 0x07);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+  return cp;
+}
+
 void AppendHexByte(std::string* out, unsigned char b) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->append("\\x");
@@ -70,6 +88,14 @@ std::string EscapeForTerminal(std::string_view bytes) {
       AppendHexByte(&out, b);
       AppendHexByte(&out, static_cast<unsigned char>(bytes[i + 1]));
       i += 2;
+    } else if (n == 3 && (b == 0xe2 || b == 0xef) && IsFormatControl(DecodeUtf8(bytes, i, n))) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u%04x", DecodeUtf8(bytes, i, n));
+      out.append(buf);
+      i += n;
+    } else if (n == 2 && b == 0xd8 && static_cast<unsigned char>(bytes[i + 1]) == 0x9c) {
+      out.append("\\u061c");  // ARABIC LETTER MARK
+      i += n;
     } else {
       out.append(bytes.substr(i, n));
       i += n;

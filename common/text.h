@@ -11,7 +11,9 @@
 namespace amber {
 
 // Valid UTF-8 printable text unchanged; C0 controls, DEL, C1 controls and bytes that are not part
-// of valid UTF-8 as \xNN; a backslash as \\ so the result is unambiguous.
+// of valid UTF-8 as \xNN; invisible format controls that reorder or hide text (bidi embeddings,
+// overrides and isolates U+202A..U+202E and U+2066..U+2069, LRM/RLM/ALM, zero-width characters,
+// U+2028/U+2029, U+FEFF) as \uXXXX; a backslash as \\ so the result is unambiguous.
 std::string EscapeForTerminal(std::string_view bytes);
 
 // True when `bytes` is valid UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
