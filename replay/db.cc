@@ -39,8 +39,51 @@ void Statement::BindBlob(int index, std::string_view value) {
   sqlite3_bind_blob(impl_->stmt, index, value.data(), static_cast<int>(value.size()),
                     SQLITE_TRANSIENT);
 }
+namespace {
+
+// ASCII is valid UTF-8: most paths and names are, and eight bytes at a time is several times
+// quicker than the full decoder. Anything else goes through IsValidUtf8.
+bool IsUtf8Text(std::string_view value) {
+  const char* p = value.data();
+  size_t n = value.size();
+  uint64_t any_high = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    any_high |= word;
+  }
+  for (; n > 0; ++p, --n) any_high |= static_cast<unsigned char>(*p);
+  if ((any_high & 0x8080808080808080ull) == 0) return true;
+  return IsValidUtf8(value);
+}
+
+}  // namespace
+
+void Statement::BindTextRef(int index, std::string_view value) {
+  sqlite3_bind_text(impl_->stmt, index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_STATIC);
+}
+void Statement::BindBlobRef(int index, std::string_view value) {
+  sqlite3_bind_blob(impl_->stmt, index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_STATIC);
+}
+void Statement::BindBytesRef(int index, std::string_view value) {
+  if (IsUtf8Text(value)) {
+    BindTextRef(index, value);
+  } else {
+    BindBlobRef(index, value);
+  }
+}
+void Statement::BindBytesOrNullRef(int index, std::string_view value) {
+  if (value.empty()) {
+    BindNull(index);
+  } else {
+    BindBytesRef(index, value);
+  }
+}
+
 void Statement::BindBytes(int index, std::string_view value) {
-  if (IsValidUtf8(value)) {
+  if (IsUtf8Text(value)) {
     BindText(index, value);
   } else {
     BindBlob(index, value);

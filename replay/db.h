@@ -45,6 +45,13 @@ class Statement {
   void BindBytes(int index, std::string_view value);
   // BindBytes, or NULL for an empty string.
   void BindBytesOrNull(int index, std::string_view value);
+  // The same without a copy (SQLITE_STATIC): the caller keeps the bytes alive and unchanged until
+  // the statement has been Run() or Reset(). For the bulk-load hot path, where an event's strings
+  // outlive its INSERT; never pass a temporary.
+  void BindTextRef(int index, std::string_view value);
+  void BindBlobRef(int index, std::string_view value);
+  void BindBytesRef(int index, std::string_view value);
+  void BindBytesOrNullRef(int index, std::string_view value);
   int parameter_count() const;
 
   // Runs one step: true when a row is ready, false when done. Errors carry the SQL error text.

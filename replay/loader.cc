@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "replay/process_state.h"
 #include "replay/render.h"
@@ -43,10 +44,25 @@ struct Input {
   std::string uuid;  // hex capture id
 };
 
-// Containers of one host: runtime id -> row, ids assigned at first sight.
+// Containers of one host: runtime id -> row, ids assigned at first sight. Containers of an earlier
+// load of the host keep their ids (Restore).
 class ContainerTable {
  public:
   ContainerTable(int64_t host_id, int64_t* next_id) : host_id_(host_id), next_id_(next_id) {}
+
+  // A row of an earlier load: seen again, it keeps its id and widens its first/last seen; its
+  // metadata is rewritten only when a new metadata record arrives.
+  void Restore(const std::string& runtime_id, int64_t id, int64_t first_seen_ns,
+               int64_t last_seen_ns) {
+    ContainerRow row;
+    row.id = id;
+    row.host_id = host_id_;
+    row.record.id = runtime_id;
+    row.first_seen_ns = first_seen_ns;
+    row.last_seen_ns = last_seen_ns;
+    rows_.emplace(runtime_id, std::move(row));
+    stored_.insert(id);
+  }
 
   int64_t Resolve(const std::string& runtime_id, int64_t utc_ns) {
     if (runtime_id.empty()) return 0;
@@ -75,13 +91,26 @@ class ContainerTable {
     ContainerRow& row = rows_[record.id];
     row.record = record;  // the latest metadata wins
     row.inferred = false;
+    stored_.erase(id);    // rewritten whole
   }
 
-  Status WriteAll(RowWriter* writer) {
+  Status WriteAll(RowWriter* writer, Database* db) {
     std::vector<const ContainerRow*> rows;
     for (const auto& [key, row] : rows_) rows.push_back(&row);
     std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->id < b->id; });
-    for (const ContainerRow* row : rows) AMBER_RETURN_IF_ERROR(writer->WriteContainer(*row));
+    Result<Statement> seen = db->Prepare(
+        "UPDATE containers SET first_seen_ns = ?2, last_seen_ns = ?3 WHERE id = ?1");
+    if (!seen.ok()) return seen.status();
+    for (const ContainerRow* row : rows) {
+      if (stored_.count(row->id) == 0) {
+        AMBER_RETURN_IF_ERROR(writer->WriteContainer(*row));
+        continue;
+      }
+      seen->BindInt(1, row->id);
+      seen->BindInt(2, row->first_seen_ns);
+      seen->BindInt(3, row->last_seen_ns);
+      AMBER_RETURN_IF_ERROR(seen->Run());
+    }
     return Status::Ok();
   }
 
@@ -92,7 +121,8 @@ class ContainerTable {
   }
   int64_t host_id_;
   int64_t* next_id_;
-  std::map<std::string, ContainerRow> rows_;
+  std::unordered_map<std::string, ContainerRow> rows_;  // node-based: last_ stays valid
+  std::set<int64_t> stored_;  // restored rows with no new metadata: only their times change
   ContainerRow* last_ = nullptr;
 };
 
@@ -106,8 +136,9 @@ class LoadRun {
 
  private:
   Status VerifyAll(const std::vector<std::string>& paths);
-  Result<int64_t> HostId(const store::HostInfo& host);
-  Status LoadHost(const std::vector<const Input*>& inputs, int64_t host_id);
+  Result<int64_t> HostId(const store::HostInfo& host, bool* existed);
+  Status RestoreHost(int64_t host_id, ProcessState* state, ContainerTable* containers);
+  Status LoadHost(const std::vector<const Input*>& inputs, int64_t host_id, bool existed);
   Status LoadCapture(const Input& input, int64_t host_id, ProcessState* state,
                      ContainerTable* containers);
   Status HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
@@ -169,7 +200,8 @@ Status LoadRun::VerifyAll(const std::vector<std::string>& paths) {
   return Status::Ok();
 }
 
-Result<int64_t> LoadRun::HostId(const store::HostInfo& host) {
+Result<int64_t> LoadRun::HostId(const store::HostInfo& host, bool* existed) {
+  *existed = false;
   Result<Statement> find = db_->Prepare(
       "SELECT id FROM hosts WHERE machine_id IS ?1 AND boot_id IS ?2 AND hostname IS ?3");
   if (!find.ok()) return find.status();
@@ -178,7 +210,10 @@ Result<int64_t> LoadRun::HostId(const store::HostInfo& host) {
   find->BindBytes(3, host.hostname);
   Result<bool> row = find->Step();
   if (!row.ok()) return row.status();
-  if (row.value()) return find->ColumnInt(0);
+  if (row.value()) {
+    *existed = true;
+    return find->ColumnInt(0);
+  }
   Result<Statement> insert = db_->Prepare(
       "INSERT INTO hosts(id,hostname,machine_id,boot_id,kernel_release,kernel_version,arch,cpus) "
       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
@@ -390,20 +425,99 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   return Status::Ok();
 }
 
-Status LoadRun::LoadHost(const std::vector<const Input*>& inputs, int64_t host_id) {
+// A later load of a host boot continues it: processes alive at the end of the earlier load (no exit
+// seen, not ended by pid reuse) go back into the process table with their ids, creds and ancestry,
+// so a rotated file loaded in a separate command continues them; containers keep their ids.
+Status LoadRun::RestoreHost(int64_t host_id, ProcessState* state, ContainerTable* containers) {
+  Result<Statement> c = db_->Prepare(
+      "SELECT runtime_id, id, first_seen_ns, last_seen_ns FROM containers WHERE host_id = ?1");
+  if (!c.ok()) return c.status();
+  c->BindInt(1, host_id);
+  for (Result<bool> r = c->Step(); r.ok() && r.value(); r = c->Step()) {
+    containers->Restore(c->ColumnString(0), c->ColumnInt(1), c->ColumnInt(2), c->ColumnInt(3));
+  }
+  Result<Statement> p = db_->Prepare(
+      "SELECT p.id, p.capture_id, c.clock_offset_ns, p.pid, p.start_boot_ns, p.ppid, p.parent_id,"
+      " p.reaper_id, p.origin, p.clone_flags, p.exe, p.argv_raw, p.cwd, p.comm, p.exec_count,"
+      " p.uid, p.gid, p.euid, p.egid, p.login_uid, p.cap_effective, p.mnt_ns, p.pid_ns, p.user_ns,"
+      " p.net_ns, p.uts_ns, p.ipc_ns, p.cgroup_ns, p.cgroup_id, p.cgroup_path, p.container_id,"
+      " p.kernel_thread, p.first_seen_ns, p.last_seen_ns "
+      "FROM processes p JOIN captures c ON c.id = p.capture_id "
+      "WHERE p.host_id = ?1 AND p.exit_ns IS NULL AND p.ended_by IS NULL ORDER BY p.id");
+  if (!p.ok()) return p.status();
+  Result<Statement> up = db_->Prepare(
+      "SELECT ancestor_id FROM process_ancestors WHERE process_id = ?1 AND depth > 0 "
+      "ORDER BY depth");
+  if (!up.ok()) return up.status();
+  p->BindInt(1, host_id);
+  Result<bool> r = p->Step();
+  for (; r.ok() && r.value(); r = p->Step()) {
+    Statement& s = *p;
+    ProcessRow row;
+    row.id = s.ColumnInt(0);
+    row.host_id = host_id;
+    row.capture_id = s.ColumnInt(1);
+    row.clock_offset_ns = s.ColumnInt(2);
+    row.pid = static_cast<uint32_t>(s.ColumnInt(3));
+    row.start_boot_ns = static_cast<uint64_t>(s.ColumnInt(4));
+    row.ppid = row.seen_ppid = static_cast<uint32_t>(s.ColumnInt(5));
+    row.parent_id = s.ColumnInt(6);
+    row.reaper_id = s.ColumnInt(7);
+    row.origin = s.ColumnString(8);
+    row.has_clone_flags = s.column_type(9) != ColumnType::kNull;
+    row.clone_flags = static_cast<uint64_t>(s.ColumnInt(9));
+    row.exe = s.ColumnString(10);
+    std::string_view raw = s.ColumnBytes(11);  // each argument followed by one NUL
+    for (size_t at = 0; at < raw.size();) {
+      size_t end = raw.find('\0', at);
+      if (end == std::string_view::npos) end = raw.size();
+      row.argv.emplace_back(raw.substr(at, end - at));
+      at = end + 1;
+    }
+    row.cwd = s.ColumnString(12);
+    row.comm = s.ColumnString(13);
+    row.exec_count = static_cast<uint32_t>(s.ColumnInt(14));
+    row.uid = static_cast<uint32_t>(s.ColumnInt(15));
+    row.gid = static_cast<uint32_t>(s.ColumnInt(16));
+    row.euid = static_cast<uint32_t>(s.ColumnInt(17));
+    row.egid = static_cast<uint32_t>(s.ColumnInt(18));
+    row.login_uid = static_cast<uint32_t>(s.ColumnInt(19));
+    row.cap_effective = static_cast<uint64_t>(s.ColumnInt(20));
+    uint64_t* ns[] = {&row.mnt_ns, &row.pid_ns, &row.user_ns, &row.net_ns,
+                      &row.uts_ns, &row.ipc_ns, &row.cgroup_ns, &row.cgroup_id};
+    for (int i = 0; i < 8; ++i) *ns[i] = static_cast<uint64_t>(s.ColumnInt(21 + i));
+    row.cgroup_path = s.ColumnString(29);
+    row.container_id = s.ColumnInt(30);
+    row.kernel_thread = s.ColumnInt(31) != 0;
+    row.first_seen_boot_ns = static_cast<uint64_t>(s.ColumnInt(32) - row.clock_offset_ns);
+    row.last_seen_boot_ns = static_cast<uint64_t>(s.ColumnInt(33) - row.clock_offset_ns);
+    row.restored = true;
+    up->BindInt(1, row.id);
+    for (Result<bool> a = up->Step(); a.ok() && a.value(); a = up->Step()) {
+      row.ancestors.push_back(up->ColumnInt(0));
+    }
+    up->Reset();
+    state->Restore(std::move(row));
+  }
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status LoadRun::LoadHost(const std::vector<const Input*>& inputs, int64_t host_id,
+                         bool existed) {
   uint64_t written = 0;
   ProcessState state(host_id, &next_process_id_, [&](const ProcessRow& row) {
     ++written;
     return writer_->WriteProcess(row);
   });
   ContainerTable containers(host_id, &next_container_id_);
+  if (existed) AMBER_RETURN_IF_ERROR(RestoreHost(host_id, &state, &containers));
   for (const Input* input : inputs) {
     AMBER_RETURN_IF_ERROR(LoadCapture(*input, host_id, &state, &containers));
   }
   report_.inferred_processes += state.inferred_count();
   AMBER_RETURN_IF_ERROR(state.FlushAll());
   report_.processes += written;
-  return containers.WriteAll(writer_.get());
+  return containers.WriteAll(writer_.get(), db_);
 }
 
 Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
@@ -463,9 +577,10 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
     while (j < sorted.size() && same_host(sorted[j]->header.host, sorted[i]->header.host)) {
       group.push_back(sorted[j++]);
     }
-    Result<int64_t> host_id = HostId(sorted[i]->header.host);
+    bool existed = false;
+    Result<int64_t> host_id = HostId(sorted[i]->header.host, &existed);
     if (!host_id.ok()) return host_id.status();
-    AMBER_RETURN_IF_ERROR(LoadHost(group, *host_id));
+    AMBER_RETURN_IF_ERROR(LoadHost(group, *host_id, existed));
     i = j;
   }
   writer_.reset();  // finalize statements before the schema changes
@@ -477,7 +592,26 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
 }  // namespace
 
 Status InitSchema(Database* db) {
-  return db->Exec(Section("", "\n-- @indexes\n")).Annotate("create schema");
+  // Case databases made before process_ancestors have a recursive process_ancestry view: replace it
+  // and fill the closure from their processes once, in one transaction.
+  Result<int64_t> old = db->QueryInt(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'process_ancestry' "
+      "AND sql LIKE '%RECURSIVE%'");
+  if (!old.ok() || *old == 0) {
+    return db->Exec(Section("", "\n-- @indexes\n")).Annotate("create schema");
+  }
+  std::string sql = "BEGIN; DROP VIEW process_ancestry;\n";
+  sql += Section("", "\n-- @indexes\n");
+  sql +=
+      ";\nINSERT INTO process_ancestors(process_id, depth, ancestor_id) "
+      "WITH RECURSIVE chain(process_id, ancestor_id, depth) AS ("
+      " SELECT id, id, 0 FROM processes UNION ALL"
+      " SELECT c.process_id, p.parent_id, c.depth + 1 FROM chain c JOIN processes p"
+      " ON p.id = c.ancestor_id WHERE p.parent_id IS NOT NULL AND c.depth < 256)"
+      " SELECT process_id, depth, ancestor_id FROM chain; COMMIT;";
+  Status s = db->Exec(sql);
+  if (!s.ok()) (void)db->Exec("ROLLBACK");
+  return s.Annotate("upgrade schema (process_ancestors)");
 }
 
 Status CreateIndexes(Database* db) {

@@ -43,6 +43,17 @@ ProcessRow* ProcessState::Create(uint32_t pid, uint64_t start, const std::string
   return raw;
 }
 
+void ProcessState::LinkParent(ProcessRow* row, const ProcessRow& parent) {
+  row->parent_id = parent.id;
+  row->ancestors.clear();
+  row->ancestors.reserve(std::min(parent.ancestors.size() + 1, kMaxAncestry));
+  row->ancestors.push_back(parent.id);
+  for (int64_t id : parent.ancestors) {
+    if (row->ancestors.size() >= kMaxAncestry) break;
+    row->ancestors.push_back(id);
+  }
+}
+
 void ProcessState::TakeContext(ProcessRow* row, const store::TaskContext& c) {
   row->uid = c.uid;
   row->gid = c.gid;
@@ -97,17 +108,38 @@ void ProcessState::Seed(const store::ProcessRecord& record, int64_t container_id
 }
 
 void ProcessState::FinishSnapshot() {
-  // Snapshot order is /proc order: a child may come before its parent, so link afterwards.
+  if (seeded_.empty()) return;
+  // Snapshot order is /proc order: a child may come before its parent, so link afterwards: parents
+  // first, then ancestor chains top down (a parent's chain is complete before a child copies it).
+  std::unordered_map<ProcessRow*, ProcessRow*> parent_of;  // seeded row -> its parent
   for (ProcessRow* row : seeded_) {
     if (row->parent_id != 0 || row->ppid == 0) continue;
     ProcessRow* parent = LiveByPid(row->ppid);
-    if (parent != nullptr && parent != row) row->parent_id = parent->id;
+    if (parent != nullptr && parent != row) parent_of[row] = parent;
+  }
+  std::unordered_map<ProcessRow*, bool> linked;
+  std::vector<ProcessRow*> path;
+  for (ProcessRow* row : seeded_) {
+    path.clear();
+    // Up to a row that is linked already or has no parent in this snapshot (bounded: a pid cycle
+    // in hostile input stops at the snapshot's size).
+    for (ProcessRow* r = row; r != nullptr && !linked[r] && path.size() <= seeded_.size();) {
+      path.push_back(r);
+      auto up = parent_of.find(r);
+      r = up != parent_of.end() ? up->second : nullptr;
+    }
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      linked[*it] = true;
+      auto up = parent_of.find(*it);
+      if (up != parent_of.end()) LinkParent(*it, *up->second);
+    }
   }
   seeded_.clear();
 }
 
 void ProcessState::Restore(ProcessRow row) {
   Key key{row.pid, row.start_boot_ns};
+  row.restored = true;
   auto owned = std::make_unique<ProcessRow>(std::move(row));
   by_pid_[key.pid] = owned.get();
   by_key_[key] = std::move(owned);
@@ -144,7 +176,7 @@ ProcessRow* ProcessState::Attribute(const store::TaskContext& c, uint64_t time_n
     row->ppid = c.ppid;
     row->seen_ppid = c.ppid;
     ProcessRow* parent = LiveByPid(c.ppid);
-    if (parent != nullptr && parent != row) row->parent_id = parent->id;
+    if (parent != nullptr && parent != row) LinkParent(row, *parent);
     row->container_id = container_id;
     TakeContext(row, c);
   }
@@ -196,7 +228,9 @@ ProcessRow* ProcessState::OnFork(ProcessRow* self, const store::Event& event,
   }
   child->ppid = self->pid;
   child->seen_ppid = self->pid;
-  child->parent_id = self->id;
+  // TODO(correctness): a child inferred before its fork was seen, which forked in between, keeps
+  // the grandchildren's older chains (needs the fork reordered across chunks; not seen so far).
+  LinkParent(child, *self);
   child->has_clone_flags = true;
   child->clone_flags = args.clone_flags;
   return child;

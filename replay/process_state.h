@@ -70,7 +70,17 @@ struct ProcessRow {
   uint64_t first_seen_boot_ns = 0;
   uint64_t last_seen_boot_ns = 0;
   std::vector<uint32_t> thread_tids;  // non-leader threads seen created (state only)
+  // processes.id of the creator chain, parent first, at most kMaxAncestry: the rows of
+  // process_ancestors (depth = index + 1). Set when parent_id is; copied from the parent, so
+  // memory is live processes times depth.
+  std::vector<int64_t> ancestors;
+  // Carried over from an earlier load (its process_ancestors rows are already written).
+  bool restored = false;
 };
+
+// Deepest ancestor recorded per process (the old recursive view stopped at the same depth): a
+// hostile capture with a 100 000-deep fork chain costs 256 rows per process, not 100 000.
+inline constexpr size_t kMaxAncestry = 256;
 
 struct ExecOutcome {
   bool thread_exec = false;
@@ -92,7 +102,8 @@ class ProcessState {
   void Seed(const store::ProcessRecord& record, int64_t container_id);
   void FinishSnapshot();
   // A live incarnation carried over from an earlier load of the same host (processes rows whose
-  // exit was not seen).
+  // exit was not seen), with its ancestors. Its id and capture_id stay; it is written again
+  // (INSERT OR REPLACE by id) with what later captures add.
   void Restore(ProcessRow row);
 
   // The incarnation an event's context belongs to, created (inferred) on first sight.
@@ -130,6 +141,8 @@ class ProcessState {
   };
 
   ProcessRow* Create(uint32_t pid, uint64_t start, const std::string& origin, uint64_t seen_ns);
+  // Sets parent_id and the ancestor chain from `parent`.
+  static void LinkParent(ProcessRow* row, const ProcessRow& parent);
   void EndByReuse(ProcessRow* old, uint64_t time_ns);
   void Retire(ProcessRow* row);
   ProcessRow* LiveByPid(uint32_t pid) const;

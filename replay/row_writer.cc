@@ -181,6 +181,10 @@ Status RowWriter::Prepare() {
       "?35,?36,?37,?38,?39,?40,?41,?42)");
   if (!p.ok()) return p.status().Annotate("prepare insert into processes");
   process_.emplace(std::move(p).value());
+  Result<Statement> a = db_->Prepare(
+      "INSERT INTO process_ancestors(process_id,depth,ancestor_id) VALUES (?1,?2,?3)");
+  if (!a.ok()) return a.status().Annotate("prepare insert into process_ancestors");
+  ancestor_.emplace(std::move(a).value());
   Result<Statement> c = db_->Prepare(
       "INSERT OR REPLACE INTO containers(id,host_id,runtime_id,name,image,image_digest,runtime,"
       "cgroup_path,labels,annotations,pod_name,pod_namespace,pod_uid,privileged,mounts,"
@@ -204,7 +208,7 @@ void RowWriter::BindCommon(Statement* s, const store::Event& e, const EventLinks
   s->BindInt(3, U64(e.time_ns));
   auto op = static_cast<uint16_t>(e.op);
   if (op < store::kOpCount) {
-    s->BindText(4, op_names_[op]);
+    s->BindTextRef(4, op_names_[op]);
   } else {
     s->BindText(4, store::OpName(e.op));
   }
@@ -217,7 +221,7 @@ void RowWriter::BindCommon(Statement* s, const store::Event& e, const EventLinks
   s->BindInt(11, c.gid);
   s->BindInt(12, c.euid);
   s->BindInt(13, c.egid);
-  s->BindText(14, utc_.Format(links.utc_ns));
+  s->BindTextRef(14, utc_.Format(links.utc_ns));  // the formatter's buffer, unchanged until Run
 }
 
 Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
@@ -245,14 +249,17 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
       break;
     case EventTable::kExec: {
       const store::ExecArgs* a = std::get_if<store::ExecArgs>(&e.args);
-      store::ExecArgs empty;
+      static const store::ExecArgs empty;
       if (a == nullptr) a = &empty;
-      s->BindBytesOrNull(k + 1, a->filename);
-      s->BindBytesOrNull(k + 2, a->interpreter);
-      s->BindBytesOrNull(k + 3, a->cwd);
-      s->BindText(k + 4, JsonStringArray(a->argv));
-      s->BindBytes(k + 5, JoinArgv(a->argv, ' ', false));
-      s->BindBlob(k + 6, JoinArgv(a->argv, '\0', true));
+      s->BindBytesOrNullRef(k + 1, a->filename);
+      s->BindBytesOrNullRef(k + 2, a->interpreter);
+      s->BindBytesOrNullRef(k + 3, a->cwd);
+      argv_json_ = JsonStringArray(a->argv);
+      cmdline_ = JoinArgv(a->argv, ' ', false);
+      argv_raw_ = JoinArgv(a->argv, '\0', true);
+      s->BindTextRef(k + 4, argv_json_);
+      s->BindBytesRef(k + 5, cmdline_);
+      s->BindBlobRef(k + 6, argv_raw_);
       s->BindInt(k + 7, a->argc);
       s->BindInt(k + 8, a->exec_flags);
       s->BindInt(k + 9, (a->exec_flags & store::kExecFlagMemfd) != 0);
@@ -261,17 +268,17 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
       s->BindInt(k + 12, (a->exec_flags & store::kExecFlagSetgid) != 0);
       if (links.exec != nullptr) {
         s->BindInt(k + 13, links.exec->thread_exec);
-        s->BindBytesOrNull(k + 14, links.exec->previous_exe);
+        s->BindBytesOrNullRef(k + 14, links.exec->previous_exe);  // lives in the caller
         s->BindInt(k + 15, links.exec->exec_index);
       }
       break;
     }
     case EventTable::kFile: {
       const store::FileArgs* a = std::get_if<store::FileArgs>(&e.args);
-      store::FileArgs empty;
+      static const store::FileArgs empty;
       if (a == nullptr) a = &empty;
-      s->BindBytesOrNull(k + 1, a->path);
-      s->BindBytesOrNull(k + 2, a->path2);
+      s->BindBytesOrNullRef(k + 1, a->path);
+      s->BindBytesOrNullRef(k + 2, a->path2);
       s->BindInt(k + 3, a->file_flags);
       s->BindInt(k + 4, a->mode);
       id_or_null(k + 5, a->owner_uid);
@@ -280,14 +287,14 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
     }
     case EventTable::kNet: {
       const store::NetArgs* a = std::get_if<store::NetArgs>(&e.args);
-      store::NetArgs empty;
+      static const store::NetArgs empty;
       if (a == nullptr) a = &empty;
       s->BindText(k + 1, FamilyName(a->family));
       if (a->family == 2 || a->family == 10) {
         s->BindText(k + 2, FormatAddress(*a));
         s->BindInt(k + 3, a->port);
       } else {
-        s->BindBytesOrNull(k + 2, a->sock_path);
+        s->BindBytesOrNullRef(k + 2, a->sock_path);
       }
       s->BindInt(k + 4, a->sock_fd);
       if (e.op == Op::kListen) s->BindInt(k + 5, a->backlog);
@@ -304,29 +311,32 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
       } else if (const auto* ctl = std::get_if<store::ControlArgs>(&e.args)) {
         s->BindInt(k + 7, U64(ctl->cmd));
         s->BindInt(k + 8, U64(ctl->arg));
-        s->BindBytesOrNull(k + 9, ctl->name);
+        s->BindBytesOrNullRef(k + 9, ctl->name);
       }
       break;
     case EventTable::kNs: {
       const store::NsArgs* a = std::get_if<store::NsArgs>(&e.args);
-      store::NsArgs empty;
+      static const store::NsArgs empty;
       if (a == nullptr) a = &empty;
       s->BindInt(k + 1, U64(a->ns_flags));
       s->BindInt(k + 2, a->fd);
       s->BindInt(k + 3, a->ns_cmd);
-      s->BindBytesOrNull(k + 4, a->source);
-      s->BindBytesOrNull(k + 5, a->target);
-      s->BindBytesOrNull(k + 6, a->fs_type);
-      s->BindBytesOrNull(k + 7, a->key);
-      s->BindBytesOrNull(k + 8, a->value);
+      s->BindBytesOrNullRef(k + 4, a->source);
+      s->BindBytesOrNullRef(k + 5, a->target);
+      s->BindBytesOrNullRef(k + 6, a->fs_type);
+      s->BindBytesOrNullRef(k + 7, a->key);
+      s->BindBytesOrNullRef(k + 8, a->value);
       s->BindInt(k + 9, U64(a->ns_inode));
       break;
     }
     case EventTable::kModule: {
-      auto a = ArgsOr<store::ControlArgs>(e.args);
-      s->BindInt(k + 1, U64(a.cmd));
-      s->BindInt(k + 2, U64(a.arg));
-      s->BindBytesOrNull(k + 3, a.name);
+      // By pointer, not ArgsOr's copy: the name is bound without a copy and must outlive Run().
+      static const store::ControlArgs kNone;
+      const store::ControlArgs* a = std::get_if<store::ControlArgs>(&e.args);
+      if (a == nullptr) a = &kNone;
+      s->BindInt(k + 1, U64(a->cmd));
+      s->BindInt(k + 2, U64(a->arg));
+      s->BindBytesOrNullRef(k + 3, a->name);
       break;
     }
     case EventTable::kTarget: {
@@ -340,14 +350,14 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
     }
     case EventTable::kMemory: {
       const store::MemoryArgs* a = std::get_if<store::MemoryArgs>(&e.args);
-      store::MemoryArgs empty;
+      static const store::MemoryArgs empty;
       if (a == nullptr) a = &empty;
       s->BindInt(k + 1, U64(a->addr));
       s->BindInt(k + 2, U64(a->length));
       s->BindInt(k + 3, a->prot);
       s->BindInt(k + 4, a->mem_flags);
       s->BindInt(k + 5, a->mem_fd);
-      s->BindBytesOrNull(k + 6, a->mem_name);
+      s->BindBytesOrNullRef(k + 6, a->mem_name);
       break;
     }
     case EventTable::kSyscall:
@@ -410,7 +420,16 @@ Status RowWriter::WriteProcess(const ProcessRow& r) {
   s->BindInt(40, r.kernel_thread);
   s->BindInt(41, U64(r.first_seen_boot_ns) + r.clock_offset_ns);
   s->BindInt(42, U64(r.last_seen_boot_ns) + r.clock_offset_ns);
-  return s->Run().Annotate("insert process " + std::to_string(r.pid));
+  AMBER_RETURN_IF_ERROR(s->Run().Annotate("insert process " + std::to_string(r.pid)));
+  if (r.restored) return Status::Ok();  // its closure rows came with the earlier load
+  Statement* a = &*ancestor_;
+  for (size_t depth = 0; depth <= r.ancestors.size(); ++depth) {
+    a->BindInt(1, r.id);
+    a->BindInt(2, static_cast<int64_t>(depth));
+    a->BindInt(3, depth == 0 ? r.id : r.ancestors[depth - 1]);
+    AMBER_RETURN_IF_ERROR(a->Run().Annotate("insert ancestry of process " + std::to_string(r.pid)));
+  }
+  return Status::Ok();
 }
 
 std::string KeyValuesJson(const store::KeyValues& kvs) {

@@ -76,7 +76,8 @@ class RowWriter {
   static Result<std::unique_ptr<RowWriter>> Create(Database* db);
 
   Status WriteEvent(const store::Event& event, const EventLinks& links);
-  Status WriteProcess(const ProcessRow& row);   // INSERT OR REPLACE by id
+  // INSERT OR REPLACE by id, and its process_ancestors rows unless it was restored.
+  Status WriteProcess(const ProcessRow& row);
   Status WriteContainer(const ContainerRow& row);  // INSERT OR REPLACE by id
   Status WriteGap(const GapRow& gap);
 
@@ -91,11 +92,13 @@ class RowWriter {
   Database* db_;
   std::vector<Statement> events_;  // indexed by EventTable
   std::optional<Statement> process_;
+  std::optional<Statement> ancestor_;
   std::optional<Statement> container_;
   std::optional<Statement> gap_;
   std::array<std::string, store::kOpCount> op_names_;
   std::array<uint64_t, kEventTableCount> counts_{};
   UtcFormatter utc_;
+  std::string argv_json_, cmdline_, argv_raw_;  // an exec row's derived text, bound without a copy
 };
 
 // argv as stored: cmdline (joined by one space) and argv_raw (each argument followed by NUL).

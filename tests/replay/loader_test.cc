@@ -181,6 +181,118 @@ TEST(LoaderTest, RotatedFilesContinueTheProcessTable) {
             (std::vector<std::string>{"100|snapshot|/bin/sh|NULL", "200|fork|/bin/ls|0"}));
 }
 
+// The same rotated files loaded by two commands: the second continues what the first left alive
+// (same ids, ancestry, container), as if both had been loaded at once.
+TEST(LoaderTest, SeparateLoadsOfOneBootContinueLiveProcesses) {
+  store::MemEnv env;
+  const std::string cid(64, 'c');
+  auto init = CaptureBuilder::Ctx(1, 5, 0);
+  auto sh = CaptureBuilder::Ctx(100, 10, 1);
+  auto job = CaptureBuilder::Ctx(200, 2000, 100);
+  auto grandchild = CaptureBuilder::Ctx(300, 5500, 200);
+  {
+    CaptureBuilder b(&env, "r1.amber");
+    b.Container(cid, "web");
+    b.Snapshot(init, "/sbin/init", {"init"});
+    auto in_container = sh;
+    in_container.container_id = cid;
+    b.Snapshot(in_container, "/bin/sh", {"sh", "-c", "job"});
+    b.Fork(2000, in_container, 200, 2000);
+    b.Close();
+  }
+  {
+    CaptureBuilder b(&env, "r2.amber", "host-a", "boot-1", 4000);  // same host and boot, later
+    b.Exec(5000, job, "/bin/ls", {"ls", "-l"});
+    b.Fork(5500, job, 300, 5500);
+    b.Exit(6000, grandchild, 3);
+    b.Exit(6500, job, 0);
+    b.Close();
+  }
+  auto together = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, together.get(), {"r1.amber", "r2.amber"}).ok());
+  auto apart = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, apart.get(), {"r1.amber"}).ok());
+  EXPECT_EQ(testing::Rows(apart.get(), "SELECT pid, exit_ns IS NULL FROM processes ORDER BY id"),
+            (std::vector<std::string>{"1|1", "100|1", "200|1"}));
+  auto second = testing::LoadInto(&env, apart.get(), {"r2.amber"});
+  ASSERT_TRUE(second.ok()) << second.status().message();
+
+  const std::string processes =
+      "SELECT id, pid, capture_id, parent_id, origin, exe, argv, exec_count, exit_code, "
+      "container_id, first_seen_ns, last_seen_ns FROM processes ORDER BY id";
+  EXPECT_EQ(testing::Rows(apart.get(), processes), testing::Rows(together.get(), processes));
+  EXPECT_EQ(testing::Rows(apart.get(),
+                          "SELECT pid, origin, exe, exit_code, inferred FROM processes ORDER BY id"),
+            (std::vector<std::string>{"1|snapshot|/sbin/init|NULL|0", "100|snapshot|/bin/sh|NULL|0",
+                                      "200|fork|/bin/ls|0|0", "300|fork|/bin/ls|3|0"}));
+  const std::string ancestry =
+      "SELECT p.pid, group_concat(a.ancestor_pid, '<') FROM processes p JOIN "
+      "(SELECT * FROM process_ancestry ORDER BY depth) a ON a.process_id = p.id GROUP BY p.id "
+      "ORDER BY p.id";
+  EXPECT_EQ(testing::Rows(apart.get(), ancestry),
+            (std::vector<std::string>{"1|1", "100|100<1", "200|200<100<1", "300|300<200<100<1"}));
+  EXPECT_EQ(testing::Rows(apart.get(), ancestry), testing::Rows(together.get(), ancestry));
+  // Events of the second file are attributed to the carried-over incarnation and its container.
+  EXPECT_EQ(testing::Rows(apart.get(),
+                          "SELECT e.capture_id, p.pid, c.name FROM execs e JOIN processes p ON "
+                          "p.id = e.process_id JOIN containers c ON c.id = p.container_id"),
+            (std::vector<std::string>{"2|200|web"}));
+  EXPECT_EQ(testing::Rows(apart.get(), "SELECT count(*) FROM containers"),
+            (std::vector<std::string>{"1"}));
+}
+
+// A new host boot is not continued: the same pid in another boot is another incarnation.
+TEST(LoaderTest, AnotherBootDoesNotContinueProcesses) {
+  store::MemEnv env;
+  auto sh = CaptureBuilder::Ctx(100, 10, 1);
+  {
+    CaptureBuilder b(&env, "a.amber", "host-a", "boot-1");
+    b.Snapshot(sh, "/bin/sh", {"sh"});
+    b.Close();
+  }
+  {
+    CaptureBuilder b(&env, "b.amber", "host-a", "boot-2");
+    b.Open(3000, sh, "/etc/hosts");
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"b.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT host_id, pid, origin FROM processes ORDER BY id"),
+            (std::vector<std::string>{"1|100|snapshot", "2|100|inferred"}));
+}
+
+// The ancestry view is a lookup in the closure table, both ways.
+TEST(LoaderTest, AncestryClosureIsWrittenWithTheProcesses) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber");
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  // 51 processes: the shell (depth 0 only) and 50 children (depth 0 and 1).
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), max(depth) FROM process_ancestry"),
+            (std::vector<std::string>{"101|1"}));
+  EXPECT_EQ(testing::Rows(db.get(),
+                          "SELECT count(*) FROM process_ancestry WHERE ancestor_pid = 100 AND "
+                          "depth = 1"),
+            (std::vector<std::string>{"50"}));
+  // The same rows as the recursive walk over parent_id that the view used to be.
+  const std::string walk =
+      "WITH RECURSIVE chain(process_id, ancestor_id, depth) AS (SELECT id, id, 0 FROM processes "
+      "UNION ALL SELECT c.process_id, p.parent_id, c.depth + 1 FROM chain c JOIN processes p ON "
+      "p.id = c.ancestor_id WHERE p.parent_id IS NOT NULL) SELECT process_id, ancestor_id, depth "
+      "FROM chain ORDER BY 1, 3";
+  EXPECT_EQ(testing::Rows(db.get(), walk),
+            testing::Rows(db.get(), "SELECT process_id, ancestor_id, depth FROM process_ancestry "
+                                    "ORDER BY 1, 3"));
+  // A lookup, not a scan of the closure.
+  auto plan = testing::Rows(db.get(),
+                            "EXPLAIN QUERY PLAN SELECT * FROM process_ancestry WHERE "
+                            "ancestor_id = 1");
+  std::string joined;
+  for (const std::string& row : plan) joined += row + "\n";
+  EXPECT_NE(joined.find("process_ancestors_ancestor"), std::string::npos) << joined;
+}
+
 TEST(LoaderTest, HostileBytesAreStoredFaithfullyAndShownEscaped) {
   store::MemEnv env;
   const std::string evil_path = std::string("/tmp/\x1b[2J\x1b]0;pwned\x07") + "\xff\xfe" + "x";

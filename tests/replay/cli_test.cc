@@ -1,0 +1,185 @@
+// End to end through the amber-replay binary: a hand-written JSON-lines capture is imported,
+// loaded, then read back with query, tree and timeline, asserting what an analyst sees (and that
+// hostile bytes reach the terminal escaped). Needs the built binary (AMBER_BINARY_DIR).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kReplay = std::string(AMBER_BINARY_DIR) + "/replay/amber-replay";
+
+constexpr const char* kNs =
+    R"("mnt_ns":4026531841,"pid_ns":4026531836,"user_ns":4026531837,"net_ns":4026531840)";
+
+std::string Ctx(int pid, int ppid, long long start, int uid, const char* comm) {
+  return "{\"pid\":" + std::to_string(pid) + ",\"tid\":" + std::to_string(pid) +
+         ",\"ppid\":" + std::to_string(ppid) + ",\"process_start_ns\":" + std::to_string(start) +
+         ",\"uid\":" + std::to_string(uid) + ",\"euid\":" + std::to_string(uid) + ",\"comm\":\"" +
+         comm + "\"," + kNs + "}";
+}
+
+std::string Event(long long t, const char* op, long long ret, const std::string& ctx,
+                  const char* family, const std::string& args) {
+  return "{\"type\":\"event\",\"time_ns\":" + std::to_string(t) + ",\"op\":\"" + op +
+         "\",\"ret\":" + std::to_string(ret) + ",\"context\":" + ctx + ",\"family\":\"" + family +
+         "\",\"args\":" + args + "}\n";
+}
+
+// init(1) -> sshd(700) -> bash(4000) -> the renamed payload(4001), which reads /etc/shadow and
+// exits. The payload's name carries U+202E (RIGHT-TO-LEFT OVERRIDE): "/tmp/<RLO>gpj.sh".
+std::string Jsonl() {
+  std::string out =
+      R"({"type":"header","host":{"hostname":"cli-test","machine_id":"m1","boot_id":"b1",)"
+      R"("kernel_release":"6.1.0","arch":"x86_64","cpus":2},"clock_boot_ns":1000000000,)"
+      R"("clock_realtime_ns":1795957339000000000,"started_ns":1000000000})"
+      "\n";
+  out += R"({"type":"process","context":)" + Ctx(1, 0, 500000000, 0, "systemd") +
+         R"(,"exe":"/usr/lib/systemd/systemd","cwd":"/","argv":["/sbin/init"],"observed_ns":950000000})"
+         "\n";
+  out += R"({"type":"process","context":)" + Ctx(700, 1, 500700000, 0, "sshd") +
+         R"(,"exe":"/usr/sbin/sshd","cwd":"/","argv":["sshd: /usr/sbin/sshd -D"],"observed_ns":950000000})"
+         "\n";
+  const std::string sshd = Ctx(700, 1, 500700000, 0, "sshd");
+  const std::string bash = Ctx(4000, 700, 2001000000, 1000, "bash");
+  const std::string payload = Ctx(4001, 4000, 2003000000, 1000, "sh");
+  out += Event(2001000000, "fork", 4000, sshd, "fork",
+               R"({"child_pid":4000,"child_tid":4000,"clone_flags":17,"child_start_ns":2001000000})");
+  out += Event(2002000000, "exec", 0, bash, "exec",
+               R"({"filename":"/usr/bin/bash","argv":["-bash"],"argc":1,"cwd":"/home/u"})");
+  out += Event(2003000000, "fork", 4001, bash, "fork",
+               R"({"child_pid":4001,"child_tid":4001,"clone_flags":17,"child_start_ns":2003000000})");
+  out += Event(2004000000, "exec", 0, payload, "exec",
+               "{\"filename\":\"/tmp/\\u202egpj.sh\",\"argv\":[\"/tmp/\\u202egpj.sh\",\"-x\"],"
+               "\"argc\":2,\"cwd\":\"/tmp\"}");
+  out += Event(2005000000, "open", -13, payload, "file",
+               R"({"path":"/etc/shadow","file_flags":0})");
+  out += Event(2006000000, "exit", 0, payload, "exit", R"({"exit_code":1})");
+  return out;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/amber-cli-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::ofstream(dir_ / "events.jsonl") << Jsonl();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs amber-replay with these arguments (no shell: the paths are ours, but stay honest),
+  // returns its exit code and stdout.
+  int Run(std::vector<std::string> args, std::string* out) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+      dup2(pipefd[1], STDOUT_FILENO);
+      close(pipefd[0]);
+      close(pipefd[1]);
+      std::vector<char*> argv;
+      argv.push_back(const_cast<char*>(kReplay.c_str()));
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(kReplay.c_str(), argv.data());
+      _exit(127);
+    }
+    close(pipefd[1]);
+    out->clear();
+    std::array<char, 4096> buf;
+    for (ssize_t n; (n = read(pipefd[0], buf.data(), buf.size())) > 0;) out->append(buf.data(), n);
+    close(pipefd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string P(const char* name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+TEST_F(CliTest, ImportLoadQueryTreeTimeline) {
+  ASSERT_TRUE(fs::exists(kReplay)) << kReplay << " is not built";
+  std::string out;
+  ASSERT_EQ(Run({"import", P("events.jsonl"), "-o", P("c.amber")}, &out), 0) << out;
+  ASSERT_EQ(Run({"load", P("c.amber"), "--db", P("case.db"), "--quiet"}, &out), 0) << out;
+  EXPECT_NE(out.find("intact, 6 events, 0 gaps"), std::string::npos) << out;
+  EXPECT_NE(out.find("loaded 6 events, 4 processes (0 inferred)"), std::string::npos) << out;
+
+  // query: CSV of the process rows; the payload's exe keeps its bytes (U+202E is UTF-8 text), and
+  // the table form shows it escaped.
+  ASSERT_EQ(Run({"query", "--db", P("case.db"), "--format", "csv",
+                 "SELECT p.pid, parent.pid AS ppid, p.exit_code, p.origin FROM processes p "
+                 "LEFT JOIN processes parent ON parent.id = p.parent_id ORDER BY p.id"},
+                &out),
+            0);
+  // CSV is RFC 4180: CRLF line ends.
+  EXPECT_EQ(out, "pid,ppid,exit_code,origin\r\n1,,,snapshot\r\n700,1,,snapshot\r\n"
+                 "4000,700,,fork\r\n4001,4000,1,fork\r\n");
+  ASSERT_EQ(Run({"query", "--db", P("case.db"), "--format", "table",
+                 "SELECT exe FROM processes WHERE pid = 4001"},
+                &out),
+            0);
+  EXPECT_NE(out.find("/tmp/\\u202egpj.sh"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos) << "raw RLO reached the terminal";
+
+  // The ancestry view: the payload's lineage up to init.
+  ASSERT_EQ(Run({"query", "--db", P("case.db"), "--format", "csv",
+                 "SELECT depth, ancestor_pid FROM process_ancestry a JOIN processes p "
+                 "ON p.id = a.process_id WHERE p.pid = 4001 ORDER BY depth"},
+                &out),
+            0);
+  EXPECT_EQ(out, "depth,ancestor_pid\r\n0,4001\r\n1,4000\r\n2,700\r\n3,1\r\n");
+
+  // A write is refused: query is read-only.
+  EXPECT_NE(Run({"query", "--db", P("case.db"), "DELETE FROM processes"}, &out), 0);
+
+  // tree: indented, argv escaped, exit shown.
+  ASSERT_EQ(Run({"tree", "--db", P("case.db"), "--pid", "700"}, &out), 0);
+  EXPECT_NE(out.find("700 sshd: /usr/sbin/sshd -D  ["), std::string::npos) << out;
+  EXPECT_NE(out.find("\n  4000 -bash  [2026-11-29T"), std::string::npos) << out;
+  EXPECT_NE(out.find("\n    4001 /tmp/\\u202egpj.sh -x  [2026-11-29T"), std::string::npos) << out;
+  EXPECT_NE(out.find(" exit 1]"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos) << "raw RLO reached the terminal";
+
+  // timeline: every event in time order for one pid, and a time window.
+  ASSERT_EQ(Run({"timeline", "--db", P("case.db"), "--pid", "4001", "--format", "csv"}, &out), 0);
+  EXPECT_NE(out.find("exec,exec,0,4001"), std::string::npos) << out;
+  EXPECT_NE(out.find("file,open,-13,4001"), std::string::npos) << out;
+  EXPECT_NE(out.find("open /etc/shadow"), std::string::npos) << out;
+  EXPECT_LT(out.find("exec,exec"), out.find("file,open")) << out;
+  ASSERT_EQ(Run({"timeline", "--db", P("case.db"), "--from", "2026-11-29T00:00:00Z", "--to",
+                 "2026-11-29T23:59:59Z", "--format", "csv"},
+                &out),
+            0);
+  size_t lines = 0;
+  for (char c : out) lines += c == '\n';
+  EXPECT_EQ(lines, 1u + 6u) << out;  // header + the six events
+  ASSERT_EQ(Run({"timeline", "--db", P("case.db"), "--from", "2026-11-29T00:00:00Z", "--to",
+                 "2026-11-29T13:02:20.0015Z", "--format", "csv"},
+                &out),
+            0);
+  lines = 0;
+  for (char c : out) lines += c == '\n';
+  EXPECT_EQ(lines, 1u + 1u) << out;  // only the first fork (.001 s); the rest is later
+
+  // Loading the same capture again is refused (AlreadyExists: exit 73) and changes nothing.
+  EXPECT_EQ(Run({"load", P("c.amber"), "--db", P("case.db"), "--quiet"}, &out), 73);
+  ASSERT_EQ(Run({"query", "--db", P("case.db"), "--format", "csv",
+                 "SELECT count(*) FROM processes"},
+                &out),
+            0);
+  EXPECT_EQ(out, "count(*)\r\n4\r\n");
+}
+
+}  // namespace
