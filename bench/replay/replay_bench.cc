@@ -10,6 +10,11 @@
 // 300 live processes in 8 containers; per 1000 events roughly 560 opens, 120 mmap/mprotect,
 // 60 connects/accepts, 40 other syscalls, 20 cred changes, 20 ns/mount ops, 10 signals, and
 // 30 fork + 30 exec + 30 exit (process churn: pids are reused).
+// The process tree is shaped like a host's: init, one shim per container, 300 long-lived services
+// under the shims, and short-lived children (80 % forked by a service, 20 % by another child, as a
+// shell runs a pipeline) that are the ones to exit. Depth stays under about 10, as on real hosts.
+// (Until 2026-12 exits and forks picked any live process, so lineages grew one generation per
+// ~300 forks: depth 593 at 10 M events, which no host has and which a closure table multiplies.)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -103,17 +108,36 @@ int Gen(const std::string& path, uint64_t n, uint64_t seed) {
     p.ctx.comm = p.exe.substr(p.exe.rfind('/') + 1, 15);
     return p;
   };
-  for (int i = 0; i < 300; ++i) {
-    Proc p = new_proc(1);
+  auto snapshot = [&](const Proc& p, const std::string& arg) {
     store::ProcessRecord r;
     r.context = p.ctx;
     r.exe = p.exe;
-    r.argv = {p.exe, "--serve"};
+    r.argv = {p.exe, arg};
     r.cwd = "/";
     r.observed_ns = now;
     (void)w.AppendProcess(r);
+  };
+  Proc init = new_proc(0);
+  init.ctx.pid = init.ctx.tid = 1;
+  init.ctx.container_id.clear();
+  init.exe = "/sbin/init";
+  snapshot(init, "splash");
+  std::vector<uint32_t> shims;
+  for (int i = 0; i < 8; ++i) {
+    Proc shim = new_proc(1);
+    shim.ctx.container_id.clear();
+    shim.exe = "/usr/bin/containerd-shim-runc-v2";
+    snapshot(shim, "-namespace");
+    shims.push_back(shim.ctx.pid);
+  }
+  for (int i = 0; i < 300; ++i) {
+    Proc p = new_proc(0);
+    p.ctx.ppid = shims[static_cast<size_t>(i % 8)];
+    p.ctx.container_id = containers[static_cast<size_t>(i % 8)];
+    snapshot(p, "--serve");
     procs.push_back(p);
   }
+  const size_t services = procs.size();  // procs[0, services) live for the whole capture
   (void)w.Flush();
   for (uint64_t i = 0; i < n; ++i) {
     now += 1 + rng.Below(2000);
@@ -121,8 +145,20 @@ int Gen(const std::string& path, uint64_t n, uint64_t seed) {
     e.time_ns = now;
     e.cpu = static_cast<uint16_t>(rng.Below(8));
     size_t who = rng.Below(static_cast<uint32_t>(procs.size()));
-    e.context = procs[who].ctx;
     uint32_t roll = rng.Below(1000);
+    const size_t children = procs.size() - services;
+    if (roll < 30 && children >= 1000) roll = 60;  // keeps the live set near its size: exit instead
+    if (roll < 30) {  // a service forks (80 %) or a child does (a shell running a pipeline)
+      who = children > 0 && rng.Below(5) == 0 ? services + rng.Below(static_cast<uint32_t>(children))
+                                              : rng.Below(static_cast<uint32_t>(services));
+    } else if (roll >= 60 && roll < 90) {  // only children exit
+      if (children > 0) {
+        who = services + rng.Below(static_cast<uint32_t>(children));
+      } else {
+        roll = 1000;  // nothing to end: an open instead
+      }
+    }
+    e.context = procs[who].ctx;
     if (roll < 30) {  // fork, then the child's exec and later exit
       Proc child = new_proc(e.context.pid);
       child.ctx.container_id = e.context.container_id;
@@ -139,7 +175,7 @@ int Gen(const std::string& path, uint64_t n, uint64_t seed) {
       a.cwd = "/srv";
       procs[who].exe = a.filename;
       e.args = a;
-    } else if (roll < 90 && procs.size() > 100) {
+    } else if (roll < 90) {
       e.op = store::Op::kExit;
       e.args = store::ExitArgs{static_cast<int32_t>(rng.Below(3)), 0};
       procs[who] = procs.back();
