@@ -140,11 +140,28 @@ std::string AlertJsonLine(const Alert& a) {
 
 std::string AlertEcsLine(const Alert& a) {
   const Rule& r = *a.rule;
-  std::vector<std::string> technique_ids, technique_names, tactic_ids, tactic_names;
-  for (const std::string& id : r.mitre) {
-    technique_ids.push_back(id);
+  // ECS: threat.technique.* holds techniques, threat.technique.subtechnique.* sub-techniques
+  // ("T1548.001"), whose parent ("T1548") is then listed as a technique too.
+  std::vector<std::string> technique_ids, technique_names, sub_ids, sub_names, tactic_ids,
+      tactic_names;
+  auto name_of = [](std::string_view id) {
     const Technique* t = FindTechnique(id);
-    technique_names.push_back(t ? std::string(t->name) : id);
+    return t ? std::string(t->name) : std::string(id);
+  };
+  auto add_technique = [&](const std::string& id) {
+    if (std::find(technique_ids.begin(), technique_ids.end(), id) != technique_ids.end()) return;
+    technique_ids.push_back(id);
+    technique_names.push_back(name_of(id));
+  };
+  for (const std::string& id : r.mitre) {
+    if (id.size() > 5) {
+      sub_ids.push_back(id);
+      sub_names.push_back(name_of(id));
+      add_technique(id.substr(0, 5));
+    } else {
+      add_technique(id);
+    }
+    const Technique* t = FindTechnique(id);
     if (t == nullptr) continue;
     for (const Tactic& tactic : t->tactics) {
       if (std::find(tactic_ids.begin(), tactic_ids.end(), tactic.id) == tactic_ids.end()) {
@@ -162,6 +179,10 @@ std::string AlertEcsLine(const Alert& a) {
       .Str("ruleset", "amber").Str("category", r.id.substr(4, r.id.rfind('-') - 4));
   JsonObject technique, tactic, threat;
   technique.Strings("id", technique_ids).Strings("name", technique_names);
+  if (!sub_ids.empty()) {
+    technique.Raw("subtechnique",
+                  JsonObject().Strings("id", sub_ids).Strings("name", sub_names).Done());
+  }
   tactic.Strings("id", tactic_ids).Strings("name", tactic_names);
   threat.Str("framework", "MITRE ATT&CK").Raw("technique", technique.Done())
       .Raw("tactic", tactic.Done());

@@ -31,7 +31,7 @@ void RenderAlertTable(const std::vector<Alert>& alerts, std::ostream& out);
 std::string AlertJsonLine(const Alert& alert);
 
 // ECS 8.x: @timestamp, message, event.{kind=alert, module, dataset, severity, id}, rule.*,
-// threat.{framework, technique.id/name, tactic.id/name}, process.{pid, executable, args,
+// threat.{framework, technique.id/name, technique.subtechnique.id/name, tactic.id/name}, process.{pid, executable, args,
 // command_line, parent.pid, parent.executable}, container.{id, name, image.name}, host.name,
 // user.id, amber.evidence.
 std::string AlertEcsLine(const Alert& alert);

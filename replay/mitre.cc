@@ -16,6 +16,20 @@ constexpr Tactic kImpact{"TA0040", "Impact"};
 
 const std::vector<Technique>& Table() {
   static const std::vector<Technique> table = {
+      // Parents of the sub-techniques below: ECS puts them in threat.technique.*.
+      {"T1027", "Obfuscated Files or Information", {kDefenseEvasion}},
+      {"T1037", "Boot or Logon Initialization Scripts", {kPersistence, kPrivEsc}},
+      {"T1053", "Scheduled Task/Job", {kExecution, kPersistence, kPrivEsc}},
+      {"T1059", "Command and Scripting Interpreter", {kExecution}},
+      {"T1070", "Indicator Removal", {kDefenseEvasion}},
+      {"T1136", "Create Account", {kPersistence}},
+      {"T1505", "Server Software Component", {kPersistence}},
+      {"T1543", "Create or Modify System Process", {kPersistence, kPrivEsc}},
+      {"T1547", "Boot or Logon Autostart Execution", {kPersistence, kPrivEsc}},
+      {"T1552", "Unsecured Credentials", {kCredentialAccess}},
+      {"T1562", "Impair Defenses", {kDefenseEvasion}},
+      {"T1574", "Hijack Execution Flow", {kPersistence, kPrivEsc, kDefenseEvasion}},
+      // The techniques the pack names.
       {"T1003", "OS Credential Dumping", {kCredentialAccess}},
       {"T1003.008", "/etc/passwd and /etc/shadow", {kCredentialAccess}},
       {"T1014", "Rootkit", {kDefenseEvasion}},

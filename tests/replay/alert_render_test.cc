@@ -75,6 +75,16 @@ TEST_F(AlertRenderTest, JsonLineCarriesEveryRuleHeaderField) {
   EXPECT_EQ(line.find('\x1b'), std::string::npos);
 }
 
+TEST_F(AlertRenderTest, EcsSplitsSubTechniquesFromTheirParents) {
+  rule_.mitre = {"T1548.001", "T1068"};
+  std::string line = AlertEcsLine(alert_);
+  EXPECT_NE(line.find("\"technique\":{\"id\":[\"T1548\",\"T1068\"],\"name\":[\"Abuse Elevation "
+                      "Control Mechanism\",\"Exploitation for Privilege Escalation\"],"
+                      "\"subtechnique\":{\"id\":[\"T1548.001\"],\"name\":[\"Setuid and Setgid\"]}}"),
+            std::string::npos)
+      << line;
+}
+
 TEST_F(AlertRenderTest, HostAlertHasNoContainerObject) {
   alert_.container_id.reset();
   EXPECT_EQ(AlertEcsLine(alert_).find("\"container\""), std::string::npos);
