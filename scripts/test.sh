@@ -21,7 +21,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 step "fuzzing the capture reader for ${fuzz_seconds}s"
 cmake --preset fuzz >/dev/null
-cmake --build build/fuzz -j"$jobs" --target capture_reader_fuzzer
+cmake --build build/fuzz -j"$jobs" --target capture_reader_fuzzer make_fuzz_seeds
 bash scripts/fuzz.sh build/fuzz "$fuzz_seconds"
 
 step "full build and every test"
