@@ -2,6 +2,8 @@
 //   workloads open N     N x openat(O_RDONLY)+close of one file
 //   workloads exec N     N x fork + execve("/bin/true") + wait
 //   workloads connect N  N x socket + connect to a loopback listener + close
+//   workloads rate R S   openat(O_RDONLY)+close at R per second for S seconds, paced every 1 ms
+//                        (the rate sweep: R recorded events per second under --profile full)
 // Prints "<workload> <N> <seconds> <ops/s>".
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -59,6 +61,19 @@ int main(int argc, char** argv) {
       }
       close(s);
     }
+  } else if (!strcmp(argv[1], "rate") && argc >= 4) {
+    double seconds = atof(argv[3]);
+    long per_ms = n / 1000 > 0 ? n / 1000 : 1;
+    long done = 0;
+    for (long tick = 1; now() - t0 < seconds; tick++) {
+      for (long i = 0; i < per_ms; i++, done++) {
+        int fd = openat(AT_FDCWD, "/etc/hostname", O_RDONLY);
+        if (fd >= 0) close(fd);
+      }
+      while (now() - t0 < tick / 1000.0) {
+      }
+    }
+    n = done;
   } else {
     return 2;
   }
