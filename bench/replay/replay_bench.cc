@@ -338,6 +338,10 @@ int Queries(const std::string& db_path) {
     const char* sql;
   } queries[] = {
       {"ancestry view, all rows", "SELECT count(*) FROM process_ancestry"},
+      {"ancestry view filtered to one process (the last one)",
+       "SELECT count(*) FROM process_ancestry WHERE process_id = (SELECT max(id) FROM processes)"},
+      {"ancestry view: descendants of one process (the first container shim)",
+       "SELECT count(*) FROM process_ancestry WHERE ancestor_id = 2"},
       {"ancestry of every exec of a shell",
        "SELECT count(*) FROM execs e JOIN process_ancestry a ON a.process_id = e.process_id "
        "WHERE e.filename = '/bin/sh'"},
