@@ -43,7 +43,9 @@ connect_images AS (
   SELECT o.id AS conn_id,
          (SELECT x.id FROM execs x WHERE x.process_id = o.process_id AND x.ret >= 0
             AND x.time_ns < o.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1) AS exec_id
-  FROM net_events o WHERE o.id IN (SELECT id FROM outbound)
+  FROM net_events o
+  WHERE o.id IN (SELECT id FROM outbound)
+    AND o.process_id IN (SELECT process_id FROM shells)  -- only processes that ever ran a shell
 )
 SELECT s.time_ns, s.process_id, s.container_id,
        printf('shell %s started %d ms after %s connected to %s port %d', s.filename,
