@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "replay/commands.h"
 #include "tests/replay/detect_test_util.h"
@@ -71,6 +73,30 @@ TEST_F(DetectCliTest, FixtureSuiteComparesGoldens) {
   EXPECT_EQ(RunTest(args), 0);
   // Without --allow-silent-rules, the other rules of the pack fired nowhere: a failure.
   EXPECT_EQ(RunTest({fixtures.string(), "--rules", AMBER_SOURCE_DIR "/detections"}), 1);
+}
+
+TEST_F(DetectCliTest, AnalyzeExitCodesFollowAlertsAndCaptureDamage) {
+  namespace fs = std::filesystem;
+  fs::path capture = dir_.dir() / "reverse-shell.amber";
+  fs::copy(AMBER_SOURCE_DIR "/fixtures/reverse-shell/capture.amber", capture);
+  const std::string rules = AMBER_SOURCE_DIR "/detections";
+  std::fflush(stdout);
+  EXPECT_EQ(RunAnalyze({capture.string(), "--rules", rules, "--format", "jsonl"}), 0);
+  EXPECT_TRUE(fs::exists(capture.string() + ".db"));  // the case beside the capture
+  EXPECT_EQ(RunAnalyze({capture.string(), "--rules", rules, "--fail-on", "high"}), 1);
+  EXPECT_EQ(RunAnalyze({capture.string(), "--rules", rules, "--fail-on", "critical"}), 0);
+  // A flipped byte in the middle of the file: tampered or corrupt, refused without --force.
+  {
+    std::fstream f(capture, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(capture) / 2));
+    char byte = 0;
+    f.read(&byte, 1);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(capture) / 2));
+    byte = static_cast<char>(byte ^ 0x55);
+    f.write(&byte, 1);
+  }
+  EXPECT_EQ(RunAnalyze({capture.string(), "--rules", rules}), 65);
+  EXPECT_EQ(RunAnalyze({(dir_.dir() / "missing.amber").string(), "--rules", rules}), 66);
 }
 
 }  // namespace
