@@ -1,6 +1,9 @@
 // analyze's building blocks (replay/analyze.h): a fresh case per run, and the blind-spot summary.
 #include "replay/analyze.h"
 
+#include "replay/alert_render.h"
+#include "replay/detect.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -58,6 +61,22 @@ TEST_F(AnalyzeTest, TruncatedCaptureIsSaid) {
   Result<std::vector<std::string>> lines = DescribeBlindSpots(db_, rules_);
   ASSERT_TRUE(lines.ok());
   EXPECT_TRUE(Contains(*lines, "is truncated: events after"));
+}
+
+TEST_F(AnalyzeTest, SameCaptureGivesTheSameAlertsEveryTime) {
+  // The seed scenario end to end, twice, into two cases: identical alerts, ids and evidence.
+  const std::string capture = AMBER_SOURCE_DIR "/fixtures/cve-2022-0185-success/capture.amber";
+  std::vector<std::string> runs[2];
+  for (int i = 0; i < 2; ++i) {
+    std::string db = (dir_.dir() / ("run" + std::to_string(i) + ".db")).string();
+    ASSERT_TRUE(BuildCase({capture}, db, false).ok());
+    Result<DetectReport> r = RunDetections(db, rules_);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->failed_rules(), 0u);
+    for (const Alert& a : r->alerts) runs[i].push_back(AlertJsonLine(a));
+  }
+  EXPECT_EQ(runs[0].size(), 6u);
+  EXPECT_EQ(runs[0], runs[1]);
 }
 
 TEST_F(AnalyzeTest, RefusesToReplaceAFileThatIsNotACase) {
