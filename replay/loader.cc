@@ -327,6 +327,8 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
             if ((events_done_ & 0xffff) == 0) Progress(input.path);
           }
         }
+        // The queued rows point into this chunk: insert them before the next chunk replaces it.
+        AMBER_RETURN_IF_ERROR(writer_->FlushEvents());
         loaded.events += events.size();
         break;
       }

@@ -170,6 +170,19 @@ Status RowWriter::Prepare() {
                   kCommonCount + spec.count));
     if (!s.ok()) return s.status().Annotate(std::string("prepare insert into ") + spec.name);
     events_.push_back(std::move(s).value());
+    // The same INSERT with kBatchRows rows of VALUES: one statement run per 32 rows.
+    const int columns = kCommonCount + spec.count;
+    std::string sql = InsertSql(spec.name, std::string(kCommonColumns) + "," + spec.columns, columns);
+    for (size_t r = 1; r < kBatchRows; ++r) {
+      sql += ",(";
+      for (int i = 1; i <= columns; ++i) {
+        sql += (i > 1 ? ",?" : "?") + std::to_string(static_cast<int>(r) * columns + i);
+      }
+      sql += ")";
+    }
+    Result<Statement> batch = db_->Prepare(sql);
+    if (!batch.ok()) return batch.status().Annotate(std::string("prepare insert into ") + spec.name);
+    batches_.push_back(std::move(batch).value());
   }
   Result<Statement> p = db_->Prepare(
       "INSERT OR REPLACE INTO processes(id,host_id,capture_id,pid,start_boot_ns,ppid,parent_id,"
@@ -201,7 +214,9 @@ Status RowWriter::Prepare() {
   return Status::Ok();
 }
 
-void RowWriter::BindCommon(Statement* s, const store::Event& e, const EventLinks& links) {
+void RowWriter::BindCommon(Binder* s, PendingRow* row) {
+  const store::Event& e = *row->event;
+  const EventLinks& links = row->links;
   const store::TaskContext& c = e.context;
   s->BindInt(1, links.capture_id);
   s->BindInt(2, links.utc_ns);
@@ -221,13 +236,60 @@ void RowWriter::BindCommon(Statement* s, const store::Event& e, const EventLinks
   s->BindInt(11, c.gid);
   s->BindInt(12, c.euid);
   s->BindInt(13, c.egid);
-  s->BindTextRef(14, utc_.Format(links.utc_ns));  // the formatter's buffer, unchanged until Run
+  // Each row of a batch keeps its own copy of the time text until the batch has run.
+  std::string_view time = utc_.Format(links.utc_ns);
+  row->time.assign(time.data(), time.size());
+  s->BindTextRef(14, row->time);
 }
 
 Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
-  EventTable table = TableForOp(e.op);
-  Statement* s = &events_[static_cast<size_t>(table)];
-  BindCommon(s, e, links);
+  const auto t = static_cast<size_t>(TableForOp(e.op));
+  // Slots are reused, never reallocated (their strings keep their capacity; bound text stays put).
+  std::vector<PendingRow>& pending = pending_[t];
+  if (pending.empty()) pending.resize(kBatchRows);
+  PendingRow& row = pending[pending_count_[t]++];
+  row.event = &e;
+  row.links = links;
+  if (links.exec != nullptr) {
+    row.exec = *links.exec;
+    row.links.exec = &row.exec;
+  }
+  ++counts_[t];
+  if (pending_count_[t] == kBatchRows) return FlushTable(t);
+  return Status::Ok();
+}
+
+Status RowWriter::FlushEvents() {
+  for (size_t t = 0; t < kEventTableCount; ++t) AMBER_RETURN_IF_ERROR(FlushTable(t));
+  return Status::Ok();
+}
+
+Status RowWriter::FlushTable(size_t t) {
+  const size_t count = pending_count_[t];
+  if (count == 0) return Status::Ok();
+  pending_count_[t] = 0;
+  std::vector<PendingRow>& pending = pending_[t];
+  const int columns = kCommonCount + kSpecs[t].count;
+  if (count == kBatchRows) {
+    Statement* s = &batches_[t];
+    for (size_t i = 0; i < count; ++i) {
+      BindEvent(Binder{s, static_cast<int>(i) * columns}, static_cast<EventTable>(t), &pending[i]);
+    }
+    return s->Run();
+  }
+  for (size_t i = 0; i < count; ++i) {  // the tail of a chunk, row by row
+    Statement* s = &events_[t];
+    BindEvent(Binder{s, 0}, static_cast<EventTable>(t), &pending[i]);
+    AMBER_RETURN_IF_ERROR(s->Run());
+  }
+  return Status::Ok();
+}
+
+void RowWriter::BindEvent(Binder binder, EventTable table, PendingRow* row) {
+  Binder* s = &binder;
+  const store::Event& e = *row->event;
+  const EventLinks& links = row->links;
+  BindCommon(s, row);
   constexpr int k = kCommonCount;
   auto id_or_null = [s](int index, uint32_t id) {
     if (id != store::kIdUnchanged) s->BindInt(index, id);
@@ -254,12 +316,12 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
       s->BindBytesOrNullRef(k + 1, a->filename);
       s->BindBytesOrNullRef(k + 2, a->interpreter);
       s->BindBytesOrNullRef(k + 3, a->cwd);
-      argv_json_ = JsonStringArray(a->argv);
-      cmdline_ = JoinArgv(a->argv, ' ', false);
-      argv_raw_ = JoinArgv(a->argv, '\0', true);
-      s->BindTextRef(k + 4, argv_json_);
-      s->BindBytesRef(k + 5, cmdline_);
-      s->BindBlobRef(k + 6, argv_raw_);
+      row->argv_json = JsonStringArray(a->argv);
+      row->cmdline = JoinArgv(a->argv, ' ', false);
+      row->argv_raw = JoinArgv(a->argv, '\0', true);
+      s->BindTextRef(k + 4, row->argv_json);
+      s->BindBytesRef(k + 5, row->cmdline);
+      s->BindBlobRef(k + 6, row->argv_raw);
       s->BindInt(k + 7, a->argc);
       s->BindInt(k + 8, a->exec_flags);
       s->BindInt(k + 9, (a->exec_flags & store::kExecFlagMemfd) != 0);
@@ -268,7 +330,7 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
       s->BindInt(k + 12, (a->exec_flags & store::kExecFlagSetgid) != 0);
       if (links.exec != nullptr) {
         s->BindInt(k + 13, links.exec->thread_exec);
-        s->BindBytesOrNullRef(k + 14, links.exec->previous_exe);  // lives in the caller
+        s->BindBytesOrNullRef(k + 14, links.exec->previous_exe);  // the row's own copy
         s->BindInt(k + 15, links.exec->exec_index);
       }
       break;
@@ -370,8 +432,6 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
       }
       break;
   }
-  ++counts_[static_cast<size_t>(table)];
-  return s->Run();
 }
 
 Status RowWriter::WriteProcess(const ProcessRow& r) {

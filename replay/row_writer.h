@@ -75,7 +75,12 @@ class RowWriter {
  public:
   static Result<std::unique_ptr<RowWriter>> Create(Database* db);
 
+  // Queues the event's row; rows are inserted kBatchRows at a time per table (one multi-row
+  // INSERT), and their strings are bound without a copy, so `event` must stay alive and unchanged
+  // until FlushEvents() (the loader flushes after each chunk).
   Status WriteEvent(const store::Event& event, const EventLinks& links);
+  // Inserts every queued event row.
+  Status FlushEvents();
   // INSERT OR REPLACE by id, and its process_ancestors rows unless it was restored.
   Status WriteProcess(const ProcessRow& row);
   Status WriteContainer(const ContainerRow& row);  // INSERT OR REPLACE by id
@@ -85,12 +90,39 @@ class RowWriter {
   const std::array<uint64_t, kEventTableCount>& counts() const { return counts_; }
 
  private:
+  static constexpr size_t kBatchRows = 32;
+
+  // An event row waiting for its batch; owns the text derived for it (bound without a copy).
+  struct PendingRow {
+    const store::Event* event = nullptr;
+    EventLinks links;
+    ExecOutcome exec;
+    std::string time;
+    std::string argv_json, cmdline, argv_raw;
+  };
+  // Binds parameter `index` of row `base / columns` of a (multi-row) statement.
+  struct Binder {
+    Statement* s;
+    int base;
+    void BindInt(int i, int64_t v) { s->BindInt(base + i, v); }
+    void BindText(int i, std::string_view v) { s->BindText(base + i, v); }
+    void BindTextRef(int i, std::string_view v) { s->BindTextRef(base + i, v); }
+    void BindBlobRef(int i, std::string_view v) { s->BindBlobRef(base + i, v); }
+    void BindBytesRef(int i, std::string_view v) { s->BindBytesRef(base + i, v); }
+    void BindBytesOrNullRef(int i, std::string_view v) { s->BindBytesOrNullRef(base + i, v); }
+  };
+
   explicit RowWriter(Database* db) : db_(db) {}
   Status Prepare();
-  void BindCommon(Statement* s, const store::Event& e, const EventLinks& links);
+  Status FlushTable(size_t table);
+  void BindEvent(Binder binder, EventTable table, PendingRow* row);
+  void BindCommon(Binder* s, PendingRow* row);
 
   Database* db_;
-  std::vector<Statement> events_;  // indexed by EventTable
+  std::vector<Statement> events_;   // one-row INSERT, indexed by EventTable
+  std::vector<Statement> batches_;  // kBatchRows-row INSERT, indexed by EventTable
+  std::array<std::vector<PendingRow>, kEventTableCount> pending_;  // kBatchRows slots each
+  std::array<size_t, kEventTableCount> pending_count_{};
   std::optional<Statement> process_;
   std::optional<Statement> ancestor_;
   std::optional<Statement> container_;
@@ -98,7 +130,6 @@ class RowWriter {
   std::array<std::string, store::kOpCount> op_names_;
   std::array<uint64_t, kEventTableCount> counts_{};
   UtcFormatter utc_;
-  std::string argv_json_, cmdline_, argv_raw_;  // an exec row's derived text, bound without a copy
 };
 
 // argv as stored: cmdline (joined by one space) and argv_raw (each argument followed by NUL).
