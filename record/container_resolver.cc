@@ -40,8 +40,8 @@ uint64_t ContainerResolver::Now() const {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-void ContainerResolver::MaybeReloadRuncIndex(uint64_t now) {
-  if (runc_loaded_ && now - runc_checked_ns_ < options_.recheck_interval_ns) return;
+void ContainerResolver::MaybeReloadRuncIndex(uint64_t now, uint64_t interval_ns) {
+  if (runc_loaded_ && now - runc_checked_ns_ < interval_ns) return;
   runc_checked_ns_ = now;
   FileStamp stamp = StampOf(options_.roots.runc);
   if (runc_loaded_ && !runc_incomplete_ && stamp == runc_dir_stamp_) return;
@@ -58,11 +58,17 @@ void ContainerResolver::MaybeReloadRuncIndex(uint64_t now) {
 std::optional<std::string> ContainerResolver::ContainerIdFor(std::string_view cgroup_path) {
   if (cgroup_path.empty() || cgroup_path == "/") return std::nullopt;
   uint64_t now = Now();
-  MaybeReloadRuncIndex(now);
+  MaybeReloadRuncIndex(now, options_.recheck_interval_ns);
   std::string key(cgroup_path);
   if (auto it = path_cache_.find(key); it != path_cache_.end()) {
-    if (it->second.empty()) return std::nullopt;
-    return it->second;
+    if (!it->second.empty()) return it->second;
+    // A miss: look again at runc's state sooner (a reload clears this cache if anything changed).
+    MaybeReloadRuncIndex(now, options_.miss_recheck_interval_ns);
+    it = path_cache_.find(key);
+    if (it != path_cache_.end()) {
+      if (it->second.empty()) return std::nullopt;
+      return it->second;
+    }
   }
   if (path_cache_.size() >= options_.max_entries) path_cache_.clear();
 

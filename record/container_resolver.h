@@ -37,6 +37,9 @@ namespace amber::record {
 struct ContainerResolverOptions {
   ContainerStateRoots roots;
   uint64_t recheck_interval_ns = 1'000'000'000;   // stat state files at most once a second
+  // A path that matched nothing rechecks runc's state directory sooner: a container's first
+  // commands follow `runc run` within milliseconds, before a once-a-second recheck would see it.
+  uint64_t miss_recheck_interval_ns = 50'000'000;
   uint64_t reread_interval_ns = 30'000'000'000;   // re-parse at least every 30 s
   size_t max_entries = 4096;
   // Boot-time ns; tests inject a fake clock. Empty: CLOCK_BOOTTIME.
@@ -71,7 +74,7 @@ class ContainerResolver {
   };
 
   uint64_t Now() const;
-  void MaybeReloadRuncIndex(uint64_t now);
+  void MaybeReloadRuncIndex(uint64_t now, uint64_t interval_ns);
   Result<ContainerState> ReadState(const Entry& entry) const;
 
   ContainerResolverOptions options_;

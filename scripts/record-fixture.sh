@@ -111,10 +111,18 @@ scenario_setup "$ROOTFS" "$CONFIG"
 
 # ---- record ------------------------------------------------------------------------------
 CAPTURE=${OUT:-$FIXTURE/capture.amber}
-"$RECORD" -o "$CAPTURE" --force --quiet "${RECORD_ARGS[@]}" &
+rm -f "$CAPTURE"
+"$RECORD" -o "$CAPTURE" --quiet "${RECORD_ARGS[@]}" &
 REC_PID=$!
-sleep 2   # probes attached and the /proc snapshot written (amber-record prints nothing with -q)
-kill -0 "$REC_PID" || { echo "record-fixture: amber-record exited early" >&2; exit 70; }
+# amber-record creates the capture only once every probe is attached: wait for it (loading can
+# take many seconds on a busy machine), then for the /proc snapshot.
+for _ in $(seq 1 600); do
+  [ -e "$CAPTURE" ] && break
+  kill -0 "$REC_PID" 2>/dev/null || { echo "record-fixture: amber-record exited early" >&2; exit 70; }
+  sleep 0.1
+done
+[ -e "$CAPTURE" ] || { echo "record-fixture: amber-record did not start within 60 s" >&2; exit 70; }
+sleep 1
 runc run -d --bundle "$BUNDLE" "$CTR" >/dev/null
 scenario_run
 sleep 1   # let the ring buffer drain before stopping

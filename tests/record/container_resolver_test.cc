@@ -61,9 +61,23 @@ TEST_F(ContainerResolverTest, NewRuncContainerIsFoundAfterRecheck) {
   EXPECT_EQ(resolver.ContainerIdFor("/late"), std::nullopt);
   Spill(data_.Data("runc/late/state.json"),
         R"({"id":"late","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/late"}})");
-  EXPECT_EQ(resolver.ContainerIdFor("/late"), std::nullopt);  // within the recheck interval
-  Advance(2 * kSecond);
+  EXPECT_EQ(resolver.ContainerIdFor("/late"), std::nullopt);  // within the miss recheck interval
+  // A miss looks again after 50 ms, not a second: a container's first commands are that quick.
+  Advance(60'000'000);
   EXPECT_EQ(resolver.ContainerIdFor("/late"), "late");
+}
+
+TEST_F(ContainerResolverTest, HostPathsDoNotReloadRuncStateMoreThanEveryMissInterval) {
+  ContainerResolver resolver(Options());
+  EXPECT_EQ(resolver.ContainerIdFor("/user.slice"), std::nullopt);
+  fs::create_directories(data_.Data("runc/quick"));
+  Spill(data_.Data("runc/quick/state.json"),
+        R"({"id":"quick","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/quick"}})");
+  Advance(10'000'000);  // under the miss interval: the cached answers stand
+  EXPECT_EQ(resolver.ContainerIdFor("/quick"), std::nullopt);
+  Advance(50'000'000);
+  EXPECT_EQ(resolver.ContainerIdFor("/quick"), "quick");
+  EXPECT_EQ(resolver.ContainerIdFor("/user.slice"), std::nullopt);
 }
 
 TEST_F(ContainerResolverTest, RefreshReturnsFirstSightingThenOnlyChanges) {
