@@ -7,6 +7,9 @@ namespace amber::replay {
 namespace {
 
 constexpr uint64_t kCloneThread = 0x00010000;  // CLONE_THREAD
+// /proc gives a process's start time in clock ticks (USER_HZ = 100), truncated; the kernel's
+// events carry it exact. A snapshot process and its events meet within one tick.
+constexpr uint64_t kProcTickNs = 10'000'000;
 
 }  // namespace
 
@@ -164,6 +167,22 @@ ProcessRow* ProcessState::Attribute(const store::TaskContext& c, uint64_t time_n
     if (t != threads_.end() &&
         (c.process_start_ns == 0 || t->second->start_boot_ns == c.process_start_ns)) {
       row = t->second;
+    }
+  }
+  if (row == nullptr && c.process_start_ns != 0) {
+    // A process from the /proc snapshot, seen in an event for the first time: same pid, and its
+    // exact start falls in the tick the snapshot read. Adopt the exact time as its key.
+    ProcessRow* live = LiveByPid(c.pid);
+    if (live != nullptr && live->origin == "snapshot" && live->start_boot_ns % kProcTickNs == 0 &&
+        live->start_boot_ns <= c.process_start_ns &&
+        c.process_start_ns - live->start_boot_ns < kProcTickNs) {
+      auto node = by_key_.extract(Key{live->pid, live->start_boot_ns});
+      if (!node.empty()) {
+        node.key() = Key{c.pid, c.process_start_ns};
+        by_key_.insert(std::move(node));
+        live->start_boot_ns = c.process_start_ns;
+        row = live;
+      }
     }
   }
   if (row == nullptr) {

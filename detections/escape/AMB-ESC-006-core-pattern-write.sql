@@ -19,4 +19,4 @@ SELECT f.time_ns, f.process_id, f.container_id,
 FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
 WHERE f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0)
   AND f.path IN ('/proc/sys/kernel/core_pattern', '/proc/sys/kernel/core_uses_pid')
-  AND replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), '') NOT IN ('systemd-sysctl')
+  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') NOT IN ('systemd-sysctl')

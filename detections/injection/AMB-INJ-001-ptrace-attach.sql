@@ -17,7 +17,7 @@ SELECT t.time_ns, t.process_id, t.container_id,
               CASE WHEN t.ret < 0 THEN printf(': attempt, failed with %d', t.ret) ELSE '' END) AS message,
        json_array('target_events:' || t.id) AS evidence,
        CASE WHEN t.target_pid = 1 OR coalesce(tp.uid, -1) <> t.uid
-              OR replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), '') NOT IN
+              OR coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') NOT IN
                  ('gdb', 'strace', 'ltrace', 'perf', 'lldb', 'crash') THEN 'high'
             ELSE 'medium' END AS severity
 FROM target_events t

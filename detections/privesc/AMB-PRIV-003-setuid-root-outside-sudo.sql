@@ -20,7 +20,7 @@ FROM cred_events c JOIN processes p ON p.id = c.process_id
 WHERE c.op IN ('setuid', 'setreuid', 'setresuid', 'cred_change')
   AND c.old_euid <> 0 AND c.old_uid <> 0
   AND (c.euid = 0 OR (c.ret < 0 AND (c.id0 = 0 OR c.id1 = 0)))
-  AND replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), '') NOT IN
+  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') NOT IN
       ('sudo', 'su', 'login', 'sshd', 'cron', 'crond', 'atd', 'polkit-agent-helper-1', 'pkexec',
        'newgrp', 'sg', 'passwd', 'chsh', 'chfn', 'gpasswd', 'unix_chkpwd', 'systemd', 'doas',
        'mount', 'umount', 'fusermount', 'fusermount3', 'runuser', 'setpriv')

@@ -80,6 +80,18 @@ TEST_F(ProcessStateTest, PidReuseGivesANewIncarnation) {
             (std::vector<std::string>{"/etc/hosts|50", "/etc/passwd|9250"}));
 }
 
+TEST_F(ProcessStateTest, SnapshotStartInClockTicksMeetsTheKernelsExactStart) {
+  // /proc said 6225.43 s (10 ms ticks, truncated); the kernel's events say 6225.438338894 s.
+  builder_.Snapshot(Ctx(8417, 6'225'430'000'000, 1), "/usr/bin/bash", {"bash", "run.sh"});
+  builder_.Open(6'300'000'000'000, Ctx(8417, 6'225'438'338'894, 1), "/proc/sys/kernel/core_pattern");
+  // A start outside the tick is another process that reused the pid.
+  builder_.Open(6'400'000'000'000, Ctx(8417, 6'225'441'000'000, 1), "/etc/hosts");
+  EXPECT_EQ(LoadAndList(), (std::vector<std::string>{
+                               "8417|6225438338894|-|snapshot|/usr/bin/bash|bash run.sh|-|pid_reuse",
+                               "8417|6225441000000|-|inferred|-||-|-",
+                           }));
+}
+
 TEST_F(ProcessStateTest, ThreadThatExecsKeepsTheIncarnation) {
   auto app = Ctx(500, 10, 1);
   builder_.Snapshot(app, "/usr/bin/python3", {"python3", "app.py"});
