@@ -139,6 +139,6 @@ fi
 "$REPLAY" info "$FIXTURE/capture.amber" > "$FIXTURE/capture-info.txt" || true
 { echo "Recorded $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -r) with runc $(runc --version | head -1 | awk '{print $3}')"; } \
   > "$FIXTURE/RECORDED"
-args=("$ROOT/fixtures" --rules "$ROOT/detections" --only "$NAME")
+args=("$(dirname "$FIXTURE")" --rules "$ROOT/detections" --only "$NAME")
 [ "$UPDATE" = 1 ] && args+=(--update)
 "$REPLAY" test "${args[@]}"
