@@ -3,15 +3,23 @@
 # that the same alerts fire as in its committed golden file, without touching fixtures/: each
 # fixture is copied to a scratch folder and recorded there. Run as root (CI runs it through ctest,
 # label privileged).
-#   usage: scripts/rerecord-live-fixtures.sh AMBER_RECORD AMBER_REPLAY
+#   usage: scripts/rerecord-live-fixtures.sh AMBER_RECORD AMBER_REPLAY [NAME...]
+# With names, only those fixtures (CI passes the container-only ones: scenarios that record the
+# whole host also catch whatever else the host runs meanwhile, and their goldens cannot hold).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export AMBER_RECORD=$1 AMBER_REPLAY=$2
+shift 2
+names=("$@")
 scratch=$(mktemp -d /tmp/amber-rerecord-XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 passed=0 failed=0
-for dir in "$root"/fixtures/live-*/; do
-  name=$(basename "$dir")
+if ((${#names[@]} == 0)); then
+  for dir in "$root"/fixtures/live-*/; do names+=("$(basename "$dir")"); done
+fi
+for name in "${names[@]}"; do
+  dir=$root/fixtures/$name
+  [ -f "$dir/scenario.sh" ] || { echo "rerecord: no live fixture $name" >&2; exit 66; }
   cp -r "$dir" "$scratch/$name"
   rm -f "$scratch/$name/capture.amber"
   if bash "$root/scripts/record-fixture.sh" "$scratch/$name" >"$scratch/$name.log" 2>&1; then
