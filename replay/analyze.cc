@@ -96,16 +96,19 @@ Result<std::vector<std::string>> DescribeBlindSpots(const std::string& db_path,
     Result<bool> row = gaps->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    std::string line = "lost " +
-                       (gaps->column_type(1) == ColumnType::kNull ? std::string("some")
-                                                                  : Int(gaps->ColumnInt(1))) +
-                       " events (" + gaps->ColumnString(0) +
+    // kernel_path "losses" are events kept with a path or argv cut short, not events missing.
+    const bool kept = gaps->ColumnString(0) == "kernel_path";
+    const std::string count =
+        gaps->column_type(1) == ColumnType::kNull ? std::string("some") : Int(gaps->ColumnInt(1));
+    std::string line = (kept ? count + " events kept with a path or argument cut short ("
+                             : "lost " + count + " events (") +
+                       gaps->ColumnString(0) +
                        (gaps->column_type(5) == ColumnType::kNull
                             ? std::string()
                             : ", cpu " + Int(gaps->ColumnInt(5))) +
                        ") between " + gaps->ColumnString(2) + " and " + gaps->ColumnString(3);
     if (!gaps->ColumnString(4).empty()) line += ": " + gaps->ColumnString(4);
-    line += "; an attack in that window may have left no trace";
+    if (!kept) line += "; an attack in that window may have left no trace";
     lines.push_back(line);
   }
 
