@@ -9,6 +9,8 @@
 // temporary directory removed in TearDown, whatever failed.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "tests/record/privileged.h"
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -174,7 +176,7 @@ std::string Get(const store::KeyValues& kvs, const std::string& key) {
 class RecordingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    AMBER_REQUIRE_OR_SKIP(geteuid() == 0, "root");
     char tmpl[] = "/tmp/amber-scen-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -250,9 +252,8 @@ class RecorderContainerTest : public RecordingTest {
   void SetUp() override {
     RecordingTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    if (!OnPath("runc") || access("/bin/busybox", X_OK) != 0) {
-      GTEST_SKIP() << "needs runc and /bin/busybox (busybox-static)";
-    }
+    AMBER_REQUIRE_OR_SKIP(OnPath("runc") && access("/bin/busybox", X_OK) == 0,
+                          "runc and /bin/busybox (busybox-static)");
     std::random_device rd;
     char suffix[16];
     snprintf(suffix, sizeof(suffix), "%08x", rd());
@@ -544,7 +545,7 @@ TEST_F(RecordingTest, ProcessStartedBeforeRecordingIsInSnapshot) {
 
 // pidfd_send_signal names its target by descriptor; the capture names it by host pid.
 TEST_F(RecordingTest, PidfdSignalTargetIsThePid) {
-  if (access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "needs python3";
+  AMBER_REQUIRE_OR_SKIP(access("/usr/bin/python3", X_OK) == 0, "python3");
   pid_t sleeper = Spawn({"/bin/sleep", "41"}, dir_ / "sleep.log");
   ASSERT_GT(sleeper, 0);
   ASSERT_NO_FATAL_FAILURE(StartRecorder());

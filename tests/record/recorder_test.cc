@@ -2,6 +2,8 @@
 // checked through amber-replay (export, verify, info). Needs root and BPF (label "privileged").
 // Every process signalled here is one the test started; the small tmpfs is unmounted at the end.
 #include <gtest/gtest.h>
+
+#include "tests/record/privileged.h"
 #include <signal.h>
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -57,7 +59,7 @@ int WaitExit(pid_t pid) {
 class RecorderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    AMBER_REQUIRE_OR_SKIP(geteuid() == 0, "root");
     char tmpl[] = "/tmp/amber-rec-test-XXXXXX";
     dir_ = mkdtemp(tmpl);
   }

@@ -3,6 +3,8 @@
 // The container is always killed and deleted in TearDown.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "tests/record/privileged.h"
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,10 +64,9 @@ bool OnPath(const std::string& name) {
 class RuncContainerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    if (!OnPath("runc") || access("/bin/busybox", X_OK) != 0) {
-      GTEST_SKIP() << "needs runc and /bin/busybox (busybox-static)";
-    }
+    AMBER_REQUIRE_OR_SKIP(geteuid() == 0, "root");
+    AMBER_REQUIRE_OR_SKIP(OnPath("runc") && access("/bin/busybox", X_OK) == 0,
+                          "runc and /bin/busybox (busybox-static)");
     std::random_device rd;
     id_ = "amber-test-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 1000000);
     bundle_ = fs::temp_directory_path() / id_;
