@@ -60,8 +60,8 @@ void Print(const store::CaptureReader& r, const Tally& t) {
   auto esc = [](const std::string& s) { return EscapeForTerminal(s); };
   std::printf("capture     %s\n", esc(r.path()).c_str());
   std::printf("capture id  %s (recording %s, file %u)\n",
-              store::BytesHex({reinterpret_cast<const uint8_t*>(h.capture_id.data()), h.capture_id.size()}).c_str(),
-              store::BytesHex({reinterpret_cast<const uint8_t*>(h.recording_id.data()), h.recording_id.size()}).c_str(),
+              store::BytesHex(h.capture_id).c_str(),
+              store::BytesHex(h.recording_id).c_str(),
               h.file_index);
   std::printf("verdict     %s\n", std::string(store::VerdictName(r.verdict())).c_str());
   for (const store::Problem& p : r.problems()) {

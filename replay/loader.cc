@@ -23,11 +23,6 @@ namespace {
 using store::ChunkKind;
 using store::Verdict;
 
-std::string Hex(const std::string& bytes) {
-  return store::BytesHex(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-}
-
 // The schema file's sections (see the top of schema.sql).
 std::string_view Section(std::string_view marker_or_start, std::string_view end_marker) {
   std::string_view sql = kSchemaSql;
@@ -178,7 +173,7 @@ Status LoadRun::VerifyAll(const std::vector<std::string>& paths) {
     }
     Input input{path, std::move(report).value(), {}, {}};
     input.header = *input.report.header;
-    input.uuid = Hex(input.header.capture_id);
+    input.uuid = store::BytesHex(input.header.capture_id);
     if (!seen.insert(input.uuid).second) {
       return Status::AlreadyExists("load capture " + path + ": capture " + input.uuid +
                                    " given twice");
@@ -377,16 +372,16 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   Statement& s = *insert;
   s.BindInt(1, capture_id_);
   s.BindText(2, input.uuid);
-  s.BindText(3, Hex(h.recording_id));
+  s.BindText(3, store::BytesHex(h.recording_id));
   s.BindInt(4, h.file_index);
-  if (!h.previous_digest.empty()) s.BindText(5, Hex(h.previous_digest));
+  if (!h.previous_digest.empty()) s.BindText(5, store::BytesHex(h.previous_digest));
   s.BindBytes(6, input.path);
   s.BindInt(7, static_cast<int64_t>((*reader)->file_size()));
   s.BindInt(8, host_id);
   s.BindBytes(9, h.recorder_name);
   s.BindBytes(10, h.recorder_version);
   s.BindText(11, KeyValuesJson(h.options));
-  if (!h.btf_id.empty()) s.BindText(12, Hex(h.btf_id));
+  if (!h.btf_id.empty()) s.BindText(12, store::BytesHex(h.btf_id));
   s.BindInt(13, offset);
   s.BindInt(14, h.ToUnixNs(h.started_ns));
   if (footer) {

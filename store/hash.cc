@@ -44,17 +44,20 @@ std::string RandomBytes(size_t n) {
   return out;
 }
 
-std::string BytesHex(std::span<const uint8_t> bytes) {
+std::string BytesHex(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
+  for (char c : bytes) {
+    const auto b = static_cast<uint8_t>(c);
     out.push_back(kHex[b >> 4]);
     out.push_back(kHex[b & 15]);
   }
   return out;
 }
 
-std::string DigestHex(const Digest& digest) { return BytesHex(digest); }
+std::string DigestHex(const Digest& digest) {
+  return BytesHex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
 
 }  // namespace amber::store

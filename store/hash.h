@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace amber::store {
 
@@ -33,7 +34,8 @@ uint32_t Crc32(std::span<const uint8_t> data);
 // `n` random bytes from the operating system (ids of captures and recordings).
 std::string RandomBytes(size_t n);
 std::string DigestHex(const Digest& digest);
-std::string BytesHex(std::span<const uint8_t> bytes);
+// Lowercase hex of any bytes (ids and digests are byte strings in records.h).
+std::string BytesHex(std::string_view bytes);
 inline std::string DigestBytes(const Digest& d) { return std::string(d.begin(), d.end()); }
 
 }  // namespace amber::store

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
+#include "store/hash.h"
 
 namespace amber::store {
 namespace {
@@ -79,17 +80,6 @@ bool Base64Decode(std::string_view in, std::string* out) {
     out->push_back(static_cast<char>(v & 0xff));
   }
   return true;
-}
-
-std::string HexEncode(std::string_view in) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(in.size() * 2);
-  for (char c : in) {
-    out += kDigits[uint8_t(c) >> 4];
-    out += kDigits[uint8_t(c) & 15];
-  }
-  return out;
 }
 
 bool HexDecode(std::string_view in, std::string* out) {
@@ -407,7 +397,7 @@ class Emitter {
     object["base64"] = Base64Encode(bytes);
     return object;
   }
-  static OJson Value(const Hex<const std::string>& hex) { return HexEncode(hex.bytes); }
+  static OJson Value(const Hex<const std::string>& hex) { return BytesHex(hex.bytes); }
   static OJson Value(Op op) { return OpName(op); }
   static OJson Value(LossSource source) { return LossSourceName(source); }
   static OJson Value(ProbeStatus status) { return ProbeStatusName(status); }

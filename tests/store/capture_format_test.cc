@@ -493,7 +493,9 @@ TEST_F(CaptureFormatTest, SyncFailureIsReported) {
 
 TEST_F(CaptureFormatTest, RefusesToOverwriteUnlessAsked) {
   WriteSmallCapture();
-  auto again = CaptureWriter::Create(&env_, kPath, SampleHeader(), {.now_ns = clock_.fn()});
+  WriterOptions keep;
+  keep.now_ns = clock_.fn();
+  auto again = CaptureWriter::Create(&env_, kPath, SampleHeader(), keep);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
   WriterOptions o;
