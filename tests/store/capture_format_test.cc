@@ -2,6 +2,7 @@
 // file can be damaged or edited giving exactly the verdict docs/capture-format.md promises.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -279,10 +280,16 @@ TEST_F(CaptureFormatTest, ReorderedDeletedDuplicatedOrSplicedChunksAreTampered) 
   WriteSmallCapture();
   const std::vector<uint8_t> clean = Bytes();
   const auto offsets = ChunkOffsets();
-  auto chunk = [&](const std::vector<uint8_t>& file, size_t i) {
-    return std::vector<uint8_t>(file.begin() + static_cast<long>(offsets[i]),
-                                file.begin() + static_cast<long>(ChunkEnd(offsets[i])));
+  // The i-th chunk of `file`, framed by that file's own offsets and sizes: captures with new ids
+  // compress to different sizes, so another capture's chunks sit at other offsets.
+  auto chunk_of = [](const std::vector<uint8_t>& file, const std::vector<uint64_t>& at, size_t i) {
+    const size_t begin = at.at(i);
+    const size_t end = begin + kChunkHeaderSize + GetFixed32(file.data() + begin + kOffStoredSize);
+    EXPECT_LE(end, file.size());
+    return std::vector<uint8_t>(file.begin() + static_cast<long>(begin),
+                                file.begin() + static_cast<long>(std::min(end, file.size())));
   };
+  auto chunk = [&](const std::vector<uint8_t>& file, size_t i) { return chunk_of(file, offsets, i); };
   auto assemble = [&](const std::vector<std::vector<uint8_t>>& parts) {
     std::vector<uint8_t> out(clean.begin(), clean.begin() + kPreambleSize);
     for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
@@ -319,7 +326,7 @@ TEST_F(CaptureFormatTest, ReorderedDeletedDuplicatedOrSplicedChunksAreTampered) 
     WriteSmallCapture();  // same content, new ids: a different chain
     const std::vector<uint8_t> other = Bytes();
     auto p = parts;
-    p[2] = chunk(other, 2);
+    p[2] = chunk_of(other, ChunkOffsets(), 2);
     Bytes() = assemble(p);
     EXPECT_EQ(Verify().verdict, Verdict::kTampered);
   }
