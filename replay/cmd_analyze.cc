@@ -20,7 +20,8 @@ namespace po = boost::program_options;
 int RunAnalyze(const std::vector<std::string>& args) {
   po::options_description opts(
       "usage: amber-replay analyze CAPTURE... [--db PATH] [--rules DIR]\n"
-      "                            [--format table|jsonl|ecs] [--fail-on SEVERITY] [--force]\n\n"
+      "                            [--format table|jsonl|ecs] [--fail-on SEVERITY] [--budget-ms N]\n"
+      "                            [--force]\n\n"
       "The common case in one step: verifies the captures, loads them into a new case database\n"
       "(CAPTURE.db beside the first capture unless --db; an old case there is replaced), runs\n"
       "the rules, prints the alerts, then what the captures could not show (damage, lost events,\n"
@@ -28,14 +29,11 @@ int RunAnalyze(const std::vector<std::string>& args) {
       "the summary follows them on stdout, otherwise it goes to stderr.\n"
       "Exit as detect: 1 on --fail-on, 65 rule failure or refused capture, 66 missing capture.\n\n"
       "options");
-  std::string db_path, rules_dir, format_name = "table", fail_on_name;
-  int64_t budget_ms = DetectOptions{}.budget_ms;
-  opts.add_options()("help,h", "this help")("db", po::value(&db_path), "case database to create")(
-      "rules", po::value(&rules_dir), "rule directory (default: $AMBER_RULES or detections/)")(
-      "format", po::value(&format_name), "table, jsonl or ecs")(
-      "fail-on", po::value(&fail_on_name), "exit 1 when an alert of this severity or above fires")(
-      "budget-ms", po::value(&budget_ms), "time budget per rule in ms (default 10000)")(
-      "force", "load tampered or corrupt captures too (their readable chunks)");
+  std::string db_path;
+  DetectCliOptions common;
+  opts.add_options()("help,h", "this help")("db", po::value(&db_path), "case database to create");
+  common.Add(&opts);
+  opts.add_options()("force", "load tampered or corrupt captures too (their readable chunks)");
   std::vector<std::string> files;
   po::options_description hidden;
   hidden.add_options()("capture", po::value(&files));
@@ -44,16 +42,9 @@ int RunAnalyze(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (int rc = ParseArgs(args, opts, hidden, pos, &vm); rc >= 0) return rc;
   if (files.empty()) return UsageError(opts, "analyze: no capture given");
-  Result<AlertFormat> format = ParseAlertFormat(format_name);
-  if (!format.ok()) return UsageError(opts, format.status().message());
-  std::optional<Severity> fail_on;
-  if (!fail_on_name.empty()) {
-    Result<Severity> s = ParseSeverity(fail_on_name);
-    if (!s.ok()) return UsageError(opts, "--fail-on: " + s.status().message());
-    fail_on = *s;
-  }
+  if (Status s = common.Resolve(); !s.ok()) return UsageError(opts, s.message());
   if (db_path.empty()) db_path = files.front() + ".db";
-  std::optional<RuleSet> rules = LoadRulesReporting(rules_dir);
+  std::optional<RuleSet> rules = LoadRulesReporting(common.rules_dir);
   if (!rules) return 66;
 
   Result<CaseBuild> build = BuildCase(files, db_path, vm.count("force") > 0);
@@ -63,7 +54,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
     return ExitCodeFor(build.status());
   }
   DetectOptions options;
-  options.budget_ms = budget_ms;
+  options.budget_ms = common.budget_ms;
   Result<DetectReport> report = RunDetections(db_path, *rules, options);
   if (!report.ok()) {
     std::fprintf(stderr, "amber-replay: detect: %s\n",
@@ -73,7 +64,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
   ReportRuleFailures(*report);
   Result<std::vector<std::string>> blind = DescribeBlindSpots(db_path, *rules);
 
-  const bool table = *format == AlertFormat::kTable;
+  const bool table = common.format == AlertFormat::kTable;
   FILE* summary = table ? stdout : stderr;
   if (table) {
     for (const std::string& line : build->capture_lines) {
@@ -82,7 +73,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
     std::printf("case: %s (%zu rules)\n\n", EscapeForTerminal(db_path).c_str(),
                 rules->rules.size());
   }
-  RenderAlerts(report->alerts, *format, std::cout);
+  RenderAlerts(report->alerts, common.format, std::cout);
   std::cout.flush();
   if (!blind.ok()) {
     std::fprintf(stderr, "amber-replay: blind spots: %s\n",
@@ -97,7 +88,7 @@ int RunAnalyze(const std::vector<std::string>& args) {
       std::fprintf(summary, "  - %s\n", EscapeForTerminal(line).c_str());
     }
   }
-  return DetectExitCode(*report, fail_on, !rules->problems.empty());
+  return DetectExitCode(*report, common.fail_on, !rules->problems.empty());
 }
 
 }  // namespace amber::replay

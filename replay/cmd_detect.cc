@@ -25,13 +25,11 @@ int RunDetect(const std::vector<std::string>& args) {
       "Exit 1 when an alert at or above --fail-on fired, 65 when a rule failed, 0 otherwise;\n"
       "66 missing case, 2 usage.\n\n"
       "options");
-  std::string db_path, rules_dir, format_name = "table", fail_on_name;
-  int64_t budget_ms = DetectOptions{}.budget_ms;
-  opts.add_options()("help,h", "this help")("db", po::value(&db_path), "case database file")(
-      "rules", po::value(&rules_dir), "rule directory (default: $AMBER_RULES or detections/)")(
-      "format", po::value(&format_name), "table, jsonl (every rule field) or ecs (Elastic)")(
-      "fail-on", po::value(&fail_on_name), "exit 1 when an alert of this severity or above fires")(
-      "budget-ms", po::value(&budget_ms), "time budget per rule in ms (0 = none; default 10000)")(
+  std::string db_path;
+  DetectCliOptions common;
+  opts.add_options()("help,h", "this help")("db", po::value(&db_path), "case database file");
+  common.Add(&opts);
+  opts.add_options()(
       "timing", "print each rule's run time and alert count to stderr, slowest first")(
       "no-write", "leave the case's alerts table alone (a read-only case)");
   po::options_description hidden;
@@ -39,18 +37,11 @@ int RunDetect(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (int rc = ParseArgs(args, opts, hidden, pos, &vm); rc >= 0) return rc;
   if (db_path.empty()) return UsageError(opts, "detect: --db is required");
-  Result<AlertFormat> format = ParseAlertFormat(format_name);
-  if (!format.ok()) return UsageError(opts, format.status().message());
-  std::optional<Severity> fail_on;
-  if (!fail_on_name.empty()) {
-    Result<Severity> s = ParseSeverity(fail_on_name);
-    if (!s.ok()) return UsageError(opts, "--fail-on: " + s.status().message());
-    fail_on = *s;
-  }
-  std::optional<RuleSet> rules = LoadRulesReporting(rules_dir);
+  if (Status s = common.Resolve(); !s.ok()) return UsageError(opts, s.message());
+  std::optional<RuleSet> rules = LoadRulesReporting(common.rules_dir);
   if (!rules) return 66;
   DetectOptions options;
-  options.budget_ms = budget_ms;
+  options.budget_ms = common.budget_ms;
   options.write_alerts = vm.count("no-write") == 0;
   Result<DetectReport> report = RunDetections(db_path, *rules, options);
   if (!report.ok()) {
@@ -60,9 +51,9 @@ int RunDetect(const std::vector<std::string>& args) {
   }
   ReportRuleFailures(*report);
   if (vm.count("timing")) PrintRuleTimings(*report);
-  RenderAlerts(report->alerts, *format, std::cout);
+  RenderAlerts(report->alerts, common.format, std::cout);
   std::cout.flush();
-  return DetectExitCode(*report, fail_on, !rules->problems.empty());
+  return DetectExitCode(*report, common.fail_on, !rules->problems.empty());
 }
 
 }  // namespace amber::replay

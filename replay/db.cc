@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "replay/sql_functions.h"
 
 namespace amber::replay {
 
@@ -166,7 +167,12 @@ struct Database::Impl {
   Budget budget;
   // Functions the read-only authorizer refuses (lower case); see DenyFunctions.
   std::vector<std::string> denied_functions = {"load_extension", "fts3_tokenizer"};
-  ~Impl() { sqlite3_close_v2(db); }
+  // basename(), exe_at() (replay/sql_functions.h); their statements go before the connection.
+  std::unique_ptr<CaseFunctions> functions;
+  ~Impl() {
+    functions.reset();
+    sqlite3_close_v2(db);
+  }
 };
 
 Database::Database(std::string path, std::unique_ptr<Impl> impl)
@@ -190,6 +196,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
     return Status::IOError("open database " + path + ": " + message);
   }
   sqlite3_extended_result_codes(impl->db, 0);
+  impl->functions = CaseFunctions::Register(impl->db);
+  if (impl->functions == nullptr) {
+    return Status::IOError("open database " + path + ": cannot register SQL functions: " +
+                           sqlite3_errmsg(impl->db));
+  }
   auto db = std::unique_ptr<Database>(new Database(path, std::move(impl)));
   if (options.read_only) {
     // Fail now, not at the first query, when the file is not a database.

@@ -8,6 +8,29 @@
 
 namespace amber::replay {
 
+void DetectCliOptions::Add(boost::program_options::options_description* opts) {
+  namespace po = boost::program_options;
+  opts->add_options()(
+      "rules", po::value(&rules_dir), "rule directory (default: $AMBER_RULES or detections/)")(
+      "format", po::value(&format_name), "table, jsonl (every rule field) or ecs (Elastic)")(
+      "fail-on", po::value(&fail_on_name), "exit 1 when an alert of this severity or above fires")(
+      "budget-ms", po::value(&budget_ms), "time budget per rule in ms (0 = none; default 10000)");
+}
+
+Status DetectCliOptions::Resolve() {
+  Result<AlertFormat> f = ParseAlertFormat(format_name);
+  if (!f.ok()) return f.status();
+  format = *f;
+  if (budget_ms < 0) return Status::InvalidArgument("--budget-ms: must be 0 or more");
+  fail_on.reset();
+  if (!fail_on_name.empty()) {
+    Result<Severity> s = ParseSeverity(fail_on_name);
+    if (!s.ok()) return Status::InvalidArgument("--fail-on: " + s.status().message());
+    fail_on = *s;
+  }
+  return Status::Ok();
+}
+
 std::optional<RuleSet> LoadRulesReporting(const std::string& dir) {
   std::string path = dir.empty() ? DefaultRuleDir() : dir;
   Result<RuleSet> rules = LoadRuleSet(path);

@@ -10,15 +10,14 @@
 -- false_positives: Backup software, configuration management auditing accounts, vulnerability
 --   scanners with local checks.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path,
+       printf('%s opened %s%s', coalesce(exe_at(f.process_id, f.time_ns), '?'), f.path,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN f.ret < 0 THEN 'medium' ELSE 'high' END AS severity
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND (f.flags & 3) = 0 AND (f.flags & 512) = 0
   AND f.path IN ('/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-')
-  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') NOT IN
+  AND coalesce(basename(exe_at(f.process_id, f.time_ns)), '') NOT IN
       ('login', 'su', 'sudo', 'sshd', 'unix_chkpwd', 'passwd', 'chage', 'cron', 'crond', 'systemd',
        'systemd-logind', 'polkitd', 'useradd', 'usermod', 'userdel', 'chpasswd', 'pwck', 'grpck',
        'vipw', 'gdm-session-worker', 'lightdm', 'dpkg', 'rpm', 'newusers', 'runuser', 'doas')

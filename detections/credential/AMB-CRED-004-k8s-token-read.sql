@@ -11,20 +11,19 @@
 -- false_positives: Applications that are Kubernetes clients read it by design (operators,
 --   controllers, the kubectl of a debugging session).
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s read the service-account token %s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path) AS message,
+       printf('%s read the service-account token %s', coalesce(exe_at(f.process_id, f.time_ns), '?'), f.path) AS message,
        json_array('file_events:' || f.id) AS evidence,
-       CASE WHEN replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), '') IN
+       CASE WHEN basename(exe_at(f.process_id, f.time_ns)) IN
                  ('sh', 'bash', 'dash', 'ash', 'zsh', 'busybox', 'cat', 'head', 'tail', 'less', 'more',
                   'base64', 'xxd', 'od', 'strings', 'cp')
             THEN 'high' ELSE 'medium' END AS severity
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND f.ret >= 0
   AND (f.path GLOB '/var/run/secrets/kubernetes.io/serviceaccount/*token'
        OR f.path GLOB '/run/secrets/kubernetes.io/serviceaccount/*token'
        OR f.path GLOB '/var/run/secrets/kubernetes.io/serviceaccount/..*/token'
        OR f.path GLOB '/run/secrets/kubernetes.io/serviceaccount/..*/token')
-  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') IN
+  AND coalesce(basename(exe_at(f.process_id, f.time_ns)), '') IN
       ('sh', 'bash', 'dash', 'ash', 'zsh', 'busybox', 'cat', 'head', 'tail', 'less', 'more', 'base64',
        'xxd', 'od', 'strings', 'cp', 'curl', 'wget', 'kubectl', 'python', 'python3', 'perl', 'nc',
        'socat')

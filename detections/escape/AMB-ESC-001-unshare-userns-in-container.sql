@@ -11,12 +11,11 @@
 -- false_positives: Nested container builds (buildah, kaniko in rootless mode), sandboxed browsers
 --   running inside a container.
 SELECT n.time_ns, n.process_id, n.container_id,
-       printf('%s (uid %d) created a user namespace in a container: %s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
-                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), n.uid,
+       printf('%s (uid %d) created a user namespace in a container: %s', coalesce(exe_at(n.process_id, n.time_ns), '?'), n.uid,
               CASE WHEN n.ret >= 0 THEN 'succeeded'
                    ELSE 'attempt failed with ' || CASE n.ret WHEN -1 THEN 'EPERM' WHEN -22 THEN 'EINVAL'
                         WHEN -28 THEN 'ENOSPC' WHEN -38 THEN 'ENOSYS' ELSE 'errno ' || (-n.ret) END END) AS message,
        json_array('ns_events:' || n.id) AS evidence,
        CASE WHEN n.ret < 0 THEN 'medium' ELSE 'high' END AS severity
-FROM ns_events n LEFT JOIN processes p ON p.id = n.process_id
+FROM ns_events n
 WHERE n.op = 'unshare' AND (n.ns_flags & 0x10000000) != 0 AND n.container_id IS NOT NULL

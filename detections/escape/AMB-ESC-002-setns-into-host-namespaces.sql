@@ -21,15 +21,14 @@ WITH host_ns AS (
   UNION SELECT cgroup_ns FROM processes WHERE container_id IS NULL AND kernel_thread = 0 AND cgroup_ns <> 0
 )
 SELECT min(n.time_ns) AS time_ns, n.process_id, n.container_id,
-       printf('%s entered %d host namespace(s) from a container: %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
-                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), count(*),
+       printf('%s entered %d host namespace(s) from a container: %s%s', coalesce(exe_at(n.process_id, n.time_ns), '?'), count(*),
               group_concat(CASE n.ns_flags WHEN 0x00020000 THEN 'mnt' WHEN 0x04000000 THEN 'uts'
                    WHEN 0x08000000 THEN 'ipc' WHEN 0x40000000 THEN 'net' WHEN 0x20000000 THEN 'pid'
                    WHEN 0x10000000 THEN 'user' WHEN 0x02000000 THEN 'cgroup' ELSE printf('0x%x', n.ns_flags) END, ' '),
               CASE WHEN max(n.ret) < 0 THEN ' (attempt: every setns failed)'
                    WHEN min(n.ret) < 0 THEN ' (some setns failed)' ELSE '' END) AS message,
        json_group_array('ns_events:' || n.id) AS evidence
-FROM ns_events n LEFT JOIN processes p ON p.id = n.process_id
+FROM ns_events n
 WHERE n.op = 'setns' AND n.container_id IS NOT NULL
   AND (n.ns_inode BETWEEN 4026531835 AND 4026531841 OR n.ns_inode IN (SELECT ino FROM host_ns))
 GROUP BY n.process_id, n.container_id
@@ -39,6 +38,6 @@ SELECT e.time_ns, e.process_id, e.container_id,
        json_array('execs:' || e.id) AS evidence
 FROM execs e
 WHERE e.container_id IS NOT NULL AND e.ret >= 0
-  AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') = 'nsenter'
+  AND basename(e.filename) = 'nsenter'
   AND (e.cmdline LIKE '% -t 1 %' OR e.cmdline LIKE '% -t1 %' OR e.cmdline LIKE '% --target 1 %'
        OR e.cmdline LIKE '% --target=1 %' OR e.cmdline LIKE '% -t 1' OR e.cmdline LIKE '% --target 1')

@@ -10,13 +10,12 @@
 -- false_positives: Hardly any on modern systems: systemd sets release_agent once at boot on cgroup
 --   v1 hosts.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened %s for writing%s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path,
+       printf('%s opened %s for writing%s%s', coalesce(exe_at(f.process_id, f.time_ns), '?'), f.path,
               CASE WHEN f.container_id IS NOT NULL THEN ' from a container' ELSE '' END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN f.container_id IS NOT NULL THEN 'critical' ELSE 'high' END AS severity
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0)
   AND (f.path LIKE '%/release_agent' OR f.path LIKE '%/notify_on_release')
-  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') <> 'systemd'
+  AND coalesce(basename(exe_at(f.process_id, f.time_ns)), '') <> 'systemd'

@@ -7,10 +7,9 @@
 --   workloads get their cgroup mounted by the runtime and never mount one themselves.
 -- false_positives: Nested container runtimes (docker-in-docker, systemd as a container's init).
 SELECT n.time_ns, n.process_id, n.container_id,
-       printf('%s mounted a %s filesystem on %s in a container%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
-                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), n.fs_type,
+       printf('%s mounted a %s filesystem on %s in a container%s', coalesce(exe_at(n.process_id, n.time_ns), '?'), n.fs_type,
               coalesce(n.target, '?'),
               CASE WHEN n.ret < 0 THEN printf(' (attempt, failed with %d)', n.ret) ELSE '' END) AS message,
        json_array('ns_events:' || n.id) AS evidence
-FROM ns_events n LEFT JOIN processes p ON p.id = n.process_id
+FROM ns_events n
 WHERE n.op = 'mount' AND n.container_id IS NOT NULL AND n.fs_type IN ('cgroup', 'cgroup2')

@@ -10,13 +10,12 @@
 -- false_positives: systemd-sysctl at boot, systemd-coredump and apport installers, an
 --   administrator configuring crash dumps.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened core_pattern for writing%s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s opened core_pattern for writing%s%s', coalesce(exe_at(f.process_id, f.time_ns), '?'),
               CASE WHEN f.container_id IS NOT NULL THEN ' from a container' ELSE '' END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN f.container_id IS NOT NULL THEN 'critical' ELSE 'high' END AS severity
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0)
   AND f.path IN ('/proc/sys/kernel/core_pattern', '/proc/sys/kernel/core_uses_pid')
-  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') NOT IN ('systemd-sysctl')
+  AND coalesce(basename(exe_at(f.process_id, f.time_ns)), '') NOT IN ('systemd-sysctl')

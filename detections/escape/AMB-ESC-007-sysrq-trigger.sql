@@ -8,10 +8,9 @@
 --   container can reach the host kernel.
 -- false_positives: Administrators forcing a reboot of a hung host; kdump tests.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened /proc/sysrq-trigger for writing%s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s opened /proc/sysrq-trigger for writing%s%s', coalesce(exe_at(f.process_id, f.time_ns), '?'),
               CASE WHEN f.container_id IS NOT NULL THEN ' from a container' ELSE '' END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0) AND f.path = '/proc/sysrq-trigger'

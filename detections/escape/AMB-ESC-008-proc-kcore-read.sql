@@ -7,10 +7,9 @@
 --   of a kernel debugging session nothing reads them.
 -- false_positives: crash/drgn/gdb sessions by kernel developers; some memory forensics agents.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened %s%s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path,
+       printf('%s opened %s%s%s', coalesce(exe_at(f.process_id, f.time_ns), '?'), f.path,
               CASE WHEN f.container_id IS NOT NULL THEN ' from a container' ELSE '' END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND f.path IN ('/proc/kcore', '/dev/mem', '/dev/kmem')

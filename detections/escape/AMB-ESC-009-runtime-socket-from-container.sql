@@ -10,21 +10,19 @@
 -- false_positives: CI runners and monitoring agents deliberately given the socket (docker-in-docker
 --   via the host socket, cAdvisor, Portainer). Allow-list them by container image.
 SELECT n.time_ns, n.process_id, n.container_id,
-       printf('%s connected to %s from a container%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = n.process_id AND x.ret >= 0
-                        AND x.time_ns <= n.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), n.address,
+       printf('%s connected to %s from a container%s', coalesce(exe_at(n.process_id, n.time_ns), '?'), n.address,
               CASE WHEN n.ret < 0 THEN printf(' (attempt, failed with %d)', n.ret) ELSE '' END) AS message,
        json_array('net_events:' || n.id) AS evidence
-FROM net_events n LEFT JOIN processes p ON p.id = n.process_id
+FROM net_events n
 WHERE n.op = 'connect' AND n.family = 'unix' AND n.container_id IS NOT NULL
   AND (n.address LIKE '%/docker.sock' OR n.address LIKE '%/containerd.sock'
        OR n.address LIKE '%/crio.sock' OR n.address LIKE '%/podman.sock'
        OR n.address LIKE '%/cri-dockerd.sock' OR n.address LIKE '%/kubelet.sock')
 UNION ALL
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened %s from a container', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path) AS message,
+       printf('%s opened %s from a container', coalesce(exe_at(f.process_id, f.time_ns), '?'), f.path) AS message,
        json_array('file_events:' || f.id) AS evidence
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND f.container_id IS NOT NULL
   AND (f.path LIKE '%/docker.sock' OR f.path LIKE '%/containerd.sock' OR f.path LIKE '%/crio.sock'
        OR f.path LIKE '%/podman.sock')

@@ -9,14 +9,13 @@
 --   /dev/null stops it from being written at all. Users seldom do either.
 -- false_positives: Users clearing their own history for privacy; dotfile managers replacing files.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s %s %s', coalesce(exe_at(f.process_id, f.time_ns), '?'),
               CASE f.op WHEN 'open' THEN 'truncated' WHEN 'truncate' THEN 'truncated'
                    WHEN 'symlink' THEN 'replaced with a symlink' WHEN 'unlink' THEN 'removed' ELSE f.op END, f.path) AS message,
        json_array('file_events:' || f.id) AS evidence
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.ret >= 0
   AND ((f.op = 'open' AND (f.flags & 512) != 0) OR f.op IN ('unlink', 'truncate', 'symlink', 'link'))
-  AND replace(f.path, rtrim(f.path, replace(f.path, '/', '')), '') IN
+  AND basename(f.path) IN
       ('.bash_history', '.zsh_history', '.sh_history', '.ash_history', '.history',
        '.python_history', '.mysql_history', '.psql_history', '.lesshst', '.viminfo')

@@ -9,17 +9,16 @@
 --   are part of every Linux rootkit kit.
 -- false_positives: logrotate (excluded), administrators freeing disk space.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s %s %s', coalesce(exe_at(f.process_id, f.time_ns), '?'),
               CASE f.op WHEN 'open' THEN 'truncated' WHEN 'truncate' THEN 'truncated' WHEN 'unlink' THEN 'removed' ELSE f.op END, f.path) AS message,
        json_array('file_events:' || f.id) AS evidence,
-       CASE WHEN coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') IN
+       CASE WHEN coalesce(basename(exe_at(f.process_id, f.time_ns)), '') IN
                  ('logrotate', 'systemd-journald', 'rsyslogd', 'syslog-ng', 'journalctl', 'savelog')
               THEN 'low'
             WHEN f.path IN ('/var/log/wtmp', '/var/log/btmp', '/var/log/lastlog', '/var/run/utmp',
                             '/run/utmp') THEN 'high'
             ELSE 'medium' END AS severity
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.ret >= 0
   AND ((f.op = 'open' AND (f.flags & 512) != 0) OR f.op IN ('unlink', 'truncate'))
   AND (f.path GLOB '/var/log/*' OR f.path IN ('/var/run/utmp', '/run/utmp'))

@@ -19,7 +19,7 @@ WITH writes AS (
 )
 SELECT e.time_ns, e.process_id, e.container_id,
        printf('%s executed; it was written during the capture by %s', e.filename,
-              coalesce((SELECT p.exe FROM processes p WHERE p.id = w.process_id), '?')) AS message,
+              coalesce(exe_at(w.process_id, w.time_ns), '?')) AS message,
        json_array('execs:' || e.id, 'file_events:' || w.id) AS evidence
 FROM execs e
 JOIN writes w ON w.path = e.filename AND w.time_ns <= e.time_ns

@@ -10,14 +10,14 @@
 -- false_positives: CGI setups and applications that shell out by design (ImageMagick wrappers,
 --   backup hooks such as postgres archive_command).
 SELECT e.time_ns, e.process_id, e.container_id,
-       printf('%s (pid %d) started a shell: %s', parent.exe, parent.pid, coalesce(e.cmdline, e.filename)) AS message,
+       printf('%s (pid %d) started a shell: %s', coalesce(exe_at(parent.id, e.time_ns), '?'), parent.pid, coalesce(e.cmdline, e.filename)) AS message,
        json_array('execs:' || e.id) AS evidence
 FROM execs e
 JOIN processes p ON p.id = e.process_id
 JOIN processes parent ON parent.id = p.parent_id
 WHERE e.ret >= 0
-  AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') IN
+  AND basename(e.filename) IN
       ('sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'busybox')
-  AND replace(parent.exe, rtrim(parent.exe, replace(parent.exe, '/', '')), '') IN
+  AND basename(exe_at(parent.id, e.time_ns)) IN
       ('nginx', 'apache2', 'httpd', 'php-fpm', 'php-fpm8.2', 'uwsgi', 'gunicorn', 'java', 'node',
        'mysqld', 'mariadbd', 'postgres', 'mongod', 'redis-server', 'tomcat', 'lighttpd', 'caddy')

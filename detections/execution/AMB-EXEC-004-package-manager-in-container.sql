@@ -13,5 +13,5 @@ SELECT e.time_ns, e.process_id, e.container_id,
        json_array('execs:' || e.id) AS evidence
 FROM execs e
 WHERE e.ret >= 0 AND e.container_id IS NOT NULL
-  AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') IN
+  AND basename(e.filename) IN
       ('apt', 'apt-get', 'dpkg', 'yum', 'dnf', 'rpm', 'apk', 'zypper', 'pip', 'pip3', 'gem')

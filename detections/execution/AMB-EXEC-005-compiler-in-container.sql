@@ -16,7 +16,7 @@ JOIN processes p ON p.id = e.process_id
 LEFT JOIN processes parent ON parent.id = p.parent_id
 WHERE e.ret >= 0 AND e.container_id IS NOT NULL
   -- one alert per compiler run: not the passes (cc1, as, ld) a compiler driver starts
-  AND coalesce(replace(parent.exe, rtrim(parent.exe, replace(parent.exe, '/', '')), ''), '') NOT IN
+  AND coalesce(basename(exe_at(parent.id, e.time_ns)), '') NOT IN
       ('cc', 'gcc', 'g++', 'c++', 'clang', 'clang++', 'collect2')
-  AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') IN
+  AND basename(e.filename) IN
       ('cc', 'gcc', 'g++', 'c++', 'clang', 'clang++', 'tcc', 'cc1', 'as', 'ld', 'ld.bfd', 'ld.gold')

@@ -11,13 +11,12 @@
 -- false_positives: gdb, strace, ltrace, perf and crash reporters run by developers and
 --   administrators on their own processes.
 SELECT t.time_ns, t.process_id, t.container_id,
-       printf('%s (uid %d) ptrace request %d on pid %d (%s, uid %s)%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = t.process_id AND x.ret >= 0
-                        AND x.time_ns <= t.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), t.uid,
-              t.request, t.target_pid, coalesce(tp.exe, '?'), coalesce(tp.uid, '?'),
+       printf('%s (uid %d) ptrace request %d on pid %d (%s, uid %s)%s', coalesce(exe_at(t.process_id, t.time_ns), '?'), t.uid,
+              t.request, t.target_pid, coalesce(exe_at(tp.id, t.time_ns), '?'), coalesce(tp.uid, '?'),
               CASE WHEN t.ret < 0 THEN printf(': attempt, failed with %d', t.ret) ELSE '' END) AS message,
        json_array('target_events:' || t.id) AS evidence,
        CASE WHEN t.target_pid = 1 OR coalesce(tp.uid, -1) <> t.uid
-              OR coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') NOT IN
+              OR coalesce(basename(exe_at(t.process_id, t.time_ns)), '') NOT IN
                  ('gdb', 'strace', 'ltrace', 'perf', 'lldb', 'crash') THEN 'high'
             ELSE 'medium' END AS severity
 FROM target_events t

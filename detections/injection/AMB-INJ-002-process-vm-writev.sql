@@ -8,9 +8,8 @@
 --   (MPI shared-memory transports are the exception).
 -- false_positives: MPI implementations (Open MPI's CMA transport), some debuggers.
 SELECT t.time_ns, t.process_id, t.container_id,
-       printf('%s wrote %d bytes into pid %d (%s) with process_vm_writev%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = t.process_id AND x.ret >= 0
-                        AND x.time_ns <= t.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
-              coalesce(t.request, 0), t.target_pid, coalesce(tp.exe, '?'),
+       printf('%s wrote %d bytes into pid %d (%s) with process_vm_writev%s', coalesce(exe_at(t.process_id, t.time_ns), '?'),
+              coalesce(t.request, 0), t.target_pid, coalesce(exe_at(tp.id, t.time_ns), '?'),
               CASE WHEN t.ret < 0 THEN printf(': attempt, failed with %d', t.ret) ELSE '' END) AS message,
        json_array('target_events:' || t.id) AS evidence
 FROM target_events t

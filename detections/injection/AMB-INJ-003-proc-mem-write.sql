@@ -8,13 +8,12 @@
 -- false_positives: Debuggers (gdb writes breakpoints through /proc/PID/mem), some JIT runtimes
 --   writing /proc/self/mem.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened %s for writing%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), f.path,
+       printf('%s opened %s for writing%s', coalesce(exe_at(f.process_id, f.time_ns), '?'), f.path,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,
-       CASE WHEN replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), '') IN ('gdb', 'lldb')
+       CASE WHEN basename(exe_at(f.process_id, f.time_ns)) IN ('gdb', 'lldb')
             THEN 'low' ELSE 'high' END AS severity
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND ((f.flags & 3) != 0)
   AND (f.path GLOB '/proc/[0-9]*/mem' OR f.path = '/proc/self/mem'
        OR f.path GLOB '/proc/[0-9]*/task/[0-9]*/mem')

@@ -11,8 +11,7 @@
 -- false_positives: modprobe/insmod by an administrator, DKMS installs, systemd-modules-load and
 --   udev at boot (reported, at low severity when the loader is modprobe or systemd-*).
 SELECT m.time_ns, m.process_id, m.container_id,
-       printf('%s %s kernel module %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = m.process_id AND x.ret >= 0
-                        AND x.time_ns <= m.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s %s kernel module %s%s', coalesce(exe_at(m.process_id, m.time_ns), '?'),
               CASE WHEN m.ret >= 0 THEN 'loaded' ELSE 'attempted to load' END,
               coalesce(nullif(m.name, ''), '(unnamed image)'),
               CASE WHEN m.ret >= 0 THEN ''
@@ -22,9 +21,9 @@ SELECT m.time_ns, m.process_id, m.container_id,
               END || CASE WHEN m.container_id IS NOT NULL THEN ' from a container' ELSE '' END) AS message,
        json_array('module_events:' || m.id) AS evidence,
        CASE WHEN m.container_id IS NOT NULL THEN 'critical'
-            WHEN replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), '') IN
+            WHEN basename(exe_at(m.process_id, m.time_ns)) IN
                  ('modprobe', 'kmod', 'systemd-modules-load', 'systemd-udevd') AND m.container_id IS NULL
               THEN 'low'
             ELSE 'high' END AS severity
-FROM module_events m LEFT JOIN processes p ON p.id = m.process_id
+FROM module_events m
 WHERE m.op IN ('init_module', 'finit_module')

@@ -11,15 +11,14 @@
 -- false_positives: Observability agents not in the list (Datadog, Pixie, Tetragon), perf, iproute2
 --   tc/ip loading XDP programs.
 SELECT m.time_ns, m.process_id, m.container_id,
-       printf('%s loaded a BPF program (type %d, name %s)%s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = m.process_id AND x.ret >= 0
-                        AND x.time_ns <= m.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'), m.arg,
+       printf('%s loaded a BPF program (type %d, name %s)%s%s', coalesce(exe_at(m.process_id, m.time_ns), '?'), m.arg,
               coalesce(nullif(m.name, ''), '?'),
               CASE WHEN m.ret < 0 THEN printf(', attempt failed with %d', m.ret) ELSE '' END,
               CASE WHEN m.container_id IS NOT NULL THEN ' from a container' ELSE '' END) AS message,
        json_array('module_events:' || m.id) AS evidence,
        CASE WHEN m.container_id IS NOT NULL THEN 'high' ELSE 'medium' END AS severity
-FROM module_events m LEFT JOIN processes p ON p.id = m.process_id
+FROM module_events m
 WHERE m.op = 'bpf' AND m.cmd = 5
-  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') NOT IN
+  AND coalesce(basename(exe_at(m.process_id, m.time_ns)), '') NOT IN
       ('systemd', 'runc', 'crun', 'containerd', 'dockerd', 'cilium-agent', 'falco', 'bpftrace',
        'amber-record', 'systemd-networkd', 'systemd-resolved')

@@ -8,11 +8,10 @@
 --   exploits deterministic; it is a common preparation step of local exploits.
 -- false_positives: systemd-sysctl applying a configured value at boot; benchmarking setups.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s opened randomize_va_space for writing%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s opened randomize_va_space for writing%s', coalesce(exe_at(f.process_id, f.time_ns), '?'),
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0)
   AND f.path = '/proc/sys/kernel/randomize_va_space'
-  AND coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') <> 'systemd-sysctl'
+  AND coalesce(basename(exe_at(f.process_id, f.time_ns)), '') <> 'systemd-sysctl'

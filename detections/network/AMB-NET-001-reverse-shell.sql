@@ -16,7 +16,7 @@
 WITH shells AS MATERIALIZED (
   SELECT e.id, e.time_ns, e.process_id, e.container_id, e.filename, p.parent_id
   FROM execs e JOIN processes p ON p.id = e.process_id
-  WHERE e.ret >= 0 AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') IN
+  WHERE e.ret >= 0 AND basename(e.filename) IN
         ('sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'busybox')
 ),
 -- (a) a shell started within 5 s after its own process (before the exec) or its parent connected out
@@ -59,5 +59,5 @@ SELECT o.time_ns, o.process_id, o.container_id,
        printf('shell %s connected out to %s port %d', e.filename, o.address, o.port) AS message,
        json_array('execs:' || e.id, 'net_events:' || o.id) AS evidence
 FROM connect_images ci JOIN execs e ON e.id = ci.exec_id JOIN net_events o ON o.id = ci.conn_id
-WHERE replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') IN
+WHERE basename(e.filename) IN
       ('sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'busybox')

@@ -11,11 +11,10 @@
 -- false_positives: Some security agents and memory allocators installed system-wide (rare);
 --   developers using LD_PRELOAD for debugging.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s /etc/ld.so.preload', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s %s /etc/ld.so.preload', coalesce(exe_at(f.process_id, f.time_ns), '?'),
               CASE f.op WHEN 'open' THEN 'wrote' WHEN 'rename' THEN 'renamed a file onto' ELSE f.op || ' on' END) AS message,
        json_array('file_events:' || f.id) AS evidence
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE f.ret >= 0
   AND ((f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0) AND f.path = '/etc/ld.so.preload')
        OR (f.op = 'rename' AND f.path2 = '/etc/ld.so.preload')

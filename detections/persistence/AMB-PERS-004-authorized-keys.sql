@@ -6,16 +6,15 @@
 -- why: An attacker's public key in authorized_keys is a password-less way back in that survives password resets; from a container with the host's /root mounted it is an escape.
 -- false_positives: Users adding their own keys (ssh-copy-id), cloud-init at first boot, configuration management.
 SELECT f.time_ns, f.process_id, f.container_id,
-       printf('%s %s %s%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = f.process_id AND x.ret >= 0
-                        AND x.time_ns <= f.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s %s %s%s', coalesce(exe_at(f.process_id, f.time_ns), '?'),
               CASE f.op WHEN 'open' THEN 'wrote' WHEN 'rename' THEN 'renamed onto' ELSE f.op END,
               CASE WHEN f.op = 'rename' THEN f.path2 ELSE f.path END,
               CASE WHEN f.ret < 0 THEN printf(' (attempt, failed with %d)', f.ret) ELSE '' END) AS message,
        json_array('file_events:' || f.id) AS evidence,
        CASE WHEN f.ret < 0 THEN 'low'
-            WHEN coalesce(replace(p.exe, rtrim(p.exe, replace(p.exe, '/', '')), ''), '') IN ('cloud-init') THEN 'low'
+            WHEN coalesce(basename(exe_at(f.process_id, f.time_ns)), '') IN ('cloud-init') THEN 'low'
             ELSE 'high' END AS severity
-FROM file_events f LEFT JOIN processes p ON p.id = f.process_id
+FROM file_events f
 WHERE ((f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0))
        OR f.op IN ('unlink', 'truncate', 'chmod', 'chown', 'symlink', 'link', 'rename'))
   AND (coalesce(nullif(f.path2, ''), f.path) LIKE '%/.ssh/authorized_keys%' OR coalesce(nullif(f.path2, ''), f.path) = '/etc/ssh/sshd_config')

@@ -53,10 +53,10 @@ success AS (
     SELECT 'execs:' || id, process_id, time_ns FROM execs
       WHERE ret >= 0 AND (
             -- a root image that is not one of the gatekeepers (sudo after a failed attempt is not success)
-            (euid = 0 AND replace(filename, rtrim(filename, replace(filename, '/', '')), '') NOT IN
+            (euid = 0 AND basename(filename) NOT IN
               ('sudo', 'su', 'login', 'pkexec', 'doas', 'passwd', 'newgrp', 'mount', 'umount', 'fusermount', 'fusermount3'))
             -- or a setuid shell, or a setuid file dropped in a scratch directory
-         OR (setuid = 1 AND (replace(filename, rtrim(filename, replace(filename, '/', '')), '') IN
+         OR (setuid = 1 AND (basename(filename) IN
               ('sh', 'bash', 'dash', 'zsh', 'ash', 'busybox') OR filename GLOB '/tmp/*'
               OR filename GLOB '/dev/shm/*' OR filename GLOB '/var/tmp/*')))
     UNION ALL

@@ -21,6 +21,6 @@ JOIN processes p ON p.id = e.process_id
 LEFT JOIN processes parent ON parent.id = p.parent_id
 WHERE e.ret >= 0
   AND (p.ppid = 2 OR parent.kernel_thread = 1)
-  AND replace(e.filename, rtrim(e.filename, replace(e.filename, '/', '')), '') NOT IN
+  AND basename(e.filename) NOT IN
       ('modprobe', 'systemd-coredump', 'apport', 'hotplug', 'request-key', 'systemd-udevd',
        'kmod', 'mdev', 'nfsrahead')

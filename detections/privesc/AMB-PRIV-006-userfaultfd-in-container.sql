@@ -8,9 +8,8 @@
 --   Ordinary container workloads do not need it; live-migration tools (CRIU) are the exception.
 -- false_positives: CRIU checkpoint/restore, QEMU post-copy migration, some garbage collectors.
 SELECT m.time_ns, m.process_id, m.container_id,
-       printf('%s called userfaultfd in a container%s', coalesce((SELECT x.filename FROM execs x WHERE x.process_id = m.process_id AND x.ret >= 0
-                        AND x.time_ns <= m.time_ns ORDER BY x.time_ns DESC, x.id DESC LIMIT 1), p.exe, '?'),
+       printf('%s called userfaultfd in a container%s', coalesce(exe_at(m.process_id, m.time_ns), '?'),
               CASE WHEN m.ret < 0 THEN printf(' (failed with %d)', m.ret) ELSE '' END) AS message,
        json_array('module_events:' || m.id) AS evidence
-FROM module_events m LEFT JOIN processes p ON p.id = m.process_id
+FROM module_events m
 WHERE m.op = 'userfaultfd' AND m.container_id IS NOT NULL
