@@ -17,23 +17,22 @@ namespace {
 
 namespace po = boost::program_options;
 
-// One line redrawn in place on stderr: "[#####.....] 45% 1.2M/2.7M events 812k ev/s ETA 2s".
+// One line redrawn in place on stderr: "[#####.....] 45% 1.2M events 812k ev/s ETA 2s".
 class ProgressBar {
  public:
   void Update(const LoadProgress& p) {
     double secs = std::chrono::duration<double>(Clock::now() - start_).count();
     double rate = secs > 0 ? static_cast<double>(p.events_done) / secs : 0;
-    double fraction = p.events_total ? static_cast<double>(p.events_done) / p.events_total : 1;
+    // By bytes of the captures: their event counts are known only once they are read.
+    double fraction = p.bytes_total ? static_cast<double>(p.bytes_done) / p.bytes_total : 1;
     if (fraction > 1) fraction = 1;
     int filled = static_cast<int>(fraction * 30);
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(30, '.');
-    double eta = rate > 0 ? static_cast<double>(p.events_total - std::min(p.events_total,
-                                                                          p.events_done)) / rate
-                          : 0;
-    std::fprintf(stderr, "\r[%s] %3d%% %s/%s events %s ev/s ETA %.0fs \x1b[K", bar.c_str(),
+    double eta = fraction > 0 ? secs * (1 - fraction) / fraction : 0;
+    std::fprintf(stderr, "\r[%s] %3d%% %s events %s ev/s ETA %.0fs \x1b[K", bar.c_str(),
                  static_cast<int>(fraction * 100), Count(p.events_done).c_str(),
-                 Count(p.events_total).c_str(), Count(static_cast<uint64_t>(rate)).c_str(), eta);
+                 Count(static_cast<uint64_t>(rate)).c_str(), eta);
     drawn_ = true;
   }
   void Finish() {
@@ -100,6 +99,10 @@ int RunLoad(const std::vector<std::string>& args) {
   if (!report.ok()) {
     std::fprintf(stderr, "amber-replay: %s\n",
                  EscapeForTerminal(report.status().message()).c_str());
+    // A capture already in the case, or given twice, is input refused: a data error (65), like a
+    // tampered one, not EX_CANTCREAT (73), which ExitCodeFor gives AlreadyExists elsewhere
+    // (import refusing to replace a file).
+    if (report.status().code() == StatusCode::kAlreadyExists) return 65;
     return ExitCodeFor(report.status());
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

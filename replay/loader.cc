@@ -34,9 +34,12 @@ std::string_view Section(std::string_view marker_or_start, std::string_view end_
 
 struct Input {
   std::string path;
-  store::VerifyReport report;
+  // Only with --force: the verification pass made before loading, which tells which captures to
+  // read in salvage mode. Without it the capture is verified while it loads (LoadCapture).
+  std::optional<store::VerifyReport> report;
   store::CaptureHeader header;
   std::string uuid;  // hex capture id
+  uint64_t file_size = 0;
 };
 
 // Containers of one host: runtime id -> row, ids assigned at first sight. Containers of an earlier
@@ -130,7 +133,8 @@ class LoadRun {
   Result<LoadReport> Run(const std::vector<std::string>& paths);
 
  private:
-  Status VerifyAll(const std::vector<std::string>& paths);
+  Status InspectAll(const std::vector<std::string>& paths);
+  Status ReadHeader(const std::string& path, Input* input);
   Result<int64_t> HostId(const store::HostInfo& host, bool* existed);
   Status RestoreHost(int64_t host_id, ProcessState* state, ContainerTable* containers);
   Status LoadHost(const std::vector<const Input*>& inputs, int64_t host_id, bool existed);
@@ -138,7 +142,7 @@ class LoadRun {
                      ContainerTable* containers);
   Status HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
                      ContainerTable* containers);
-  void Progress(const std::string& path);
+  void Progress(const std::string& path, uint64_t offset);
 
   store::Env* env_;
   Database* db_;
@@ -148,15 +152,15 @@ class LoadRun {
   LoadReport report_;
   int64_t capture_id_ = 0;
   int64_t next_capture_id_ = 1, next_host_id_ = 1, next_process_id_ = 1, next_container_id_ = 1;
-  uint64_t events_total_ = 0, events_done_ = 0;
+  uint64_t events_done_ = 0, bytes_total_ = 0, bytes_done_ = 0;
   int64_t load_order_ = 0;
 };
 
-Status LoadRun::VerifyAll(const std::vector<std::string>& paths) {
-  std::set<std::string> seen;
-  Result<Statement> known = db_->Prepare("SELECT path FROM captures WHERE capture_uuid = ?1");
-  if (!known.ok()) return known.status();
-  for (const std::string& path : paths) {
+// Without --force a capture is verified while it loads, in one pass (LoadCapture): here only its
+// header is read. With --force every capture is verified first, since its verdict decides whether
+// it is read in salvage mode.
+Status LoadRun::ReadHeader(const std::string& path, Input* input) {
+  if (options_.force) {
     Result<store::VerifyReport> report = store::VerifyCapture(env_, path);
     if (!report.ok()) return report.status().Annotate("verify capture " + path);
     if (!report->header) {
@@ -164,15 +168,34 @@ Status LoadRun::VerifyAll(const std::vector<std::string>& paths) {
                                 (report->first_problem ? report->first_problem->message : "") +
                                 ")");
     }
-    Verdict v = report->verdict;
-    if ((v == Verdict::kTampered || v == Verdict::kCorrupt) && !options_.force) {
-      return Status::Corruption("load capture " + path + ": verdict " +
-                                std::string(store::VerdictName(v)) + " (" +
-                                report->first_problem->message +
-                                "); refusing it (--force loads its readable chunks)");
+    input->header = *report->header;
+    input->report = std::move(report).value();
+    if (auto file = env_->NewReadableFile(path); file.ok()) {  // the size, for progress only
+      if (Result<uint64_t> size = (*file)->Size(); size.ok()) input->file_size = *size;
     }
-    Input input{path, std::move(report).value(), {}, {}};
-    input.header = *input.report.header;
+  } else {
+    auto reader = store::CaptureReader::Open(env_, path);
+    if (!reader.ok()) {
+      if (reader.status().code() != StatusCode::kCorruption) {
+        return reader.status().Annotate("verify capture " + path);
+      }
+      return Status::Corruption("load capture " + path + ": no readable header (" +
+                                reader.status().message() + ")");
+    }
+    input->header = (*reader)->header();
+    input->file_size = (*reader)->file_size();
+  }
+  return Status::Ok();
+}
+
+Status LoadRun::InspectAll(const std::vector<std::string>& paths) {
+  std::set<std::string> seen;
+  Result<Statement> known = db_->Prepare("SELECT path FROM captures WHERE capture_uuid = ?1");
+  if (!known.ok()) return known.status();
+  for (const std::string& path : paths) {
+    Input input;
+    input.path = path;
+    AMBER_RETURN_IF_ERROR(ReadHeader(path, &input));
     input.uuid = store::BytesHex(input.header.capture_id);
     if (!seen.insert(input.uuid).second) {
       return Status::AlreadyExists("load capture " + path + ": capture " + input.uuid +
@@ -189,7 +212,7 @@ Status LoadRun::VerifyAll(const std::vector<std::string>& paths) {
                                    ")");
     }
     known->Reset();
-    events_total_ += input.report.events;
+    bytes_total_ += input.file_size;
     inputs_.push_back(std::move(input));
   }
   return Status::Ok();
@@ -226,8 +249,10 @@ Result<int64_t> LoadRun::HostId(const store::HostInfo& host, bool* existed) {
   return id;
 }
 
-void LoadRun::Progress(const std::string& path) {
-  if (options_.progress) options_.progress(LoadProgress{events_done_, events_total_, path});
+void LoadRun::Progress(const std::string& path, uint64_t offset) {
+  if (options_.progress) {
+    options_.progress(LoadProgress{events_done_, bytes_done_ + offset, bytes_total_, path});
+  }
 }
 
 Status LoadRun::HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
@@ -273,20 +298,21 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   const store::CaptureHeader& h = input.header;
   const int64_t offset = h.ToUnixNs(0);
   capture_id_ = next_capture_id_++;
-  bool forced = input.report.verdict == Verdict::kTampered ||
-                input.report.verdict == Verdict::kCorrupt;
+  bool forced = input.report && (input.report->verdict == Verdict::kTampered ||
+                                  input.report->verdict == Verdict::kCorrupt);
   auto reader = store::CaptureReader::Open(env_, input.path, {.salvage = forced});
   if (!reader.ok()) return reader.status().Annotate("load capture " + input.path);
   state->SetCapture(capture_id_, offset);
 
-  LoadedCapture loaded{input.path, std::string(store::VerdictName(input.report.verdict)), forced,
-                       0, 0};
+  LoadedCapture loaded{input.path, "", forced, 0, 0};
+  uint32_t chunks = 1;  // the header, read by Open
   uint64_t snapshot = 0, container_records = 0, lost = 0;
   std::optional<uint64_t> first_ns, last_ns;
   std::optional<store::Footer> footer;
   store::Chunk chunk;
   std::vector<uint32_t> order;
   while ((*reader)->Next(&chunk)) {
+    ++chunks;
     switch (chunk.kind) {
       case ChunkKind::kSnapshot:
         for (const store::ProcessRecord& p : chunk.body.processes) {
@@ -319,7 +345,7 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
           if (!last_ns || e.time_ns > *last_ns) last_ns = e.time_ns;
           if ((++events_done_ & 0xfff) == 0) {
             AMBER_RETURN_IF_ERROR(state->Expire(e.time_ns));
-            if ((events_done_ & 0xffff) == 0) Progress(input.path);
+            if ((events_done_ & 0xffff) == 0) Progress(input.path, chunk.offset);
           }
         }
         // The queued rows point into this chunk: insert them before the next chunk replaces it.
@@ -346,6 +372,24 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
     }
   }
   state->FinishSnapshot();
+  // The verification of a capture loaded without --force: the reader has checked every chunk as it
+  // went (framing, CRC, hash chain, decoding, footer index), exactly as VerifyCapture does, and
+  // stopped at the first problem. A tampered or corrupt capture fails the load, and the
+  // transaction's rollback leaves the case as it was: nothing of it is kept.
+  Verdict verdict = input.report ? input.report->verdict : (*reader)->verdict();
+  std::optional<store::Problem> first_problem;
+  if (input.report) {
+    first_problem = input.report->first_problem;
+  } else if (!(*reader)->problems().empty()) {
+    first_problem = (*reader)->problems().front();
+  }
+  if (!input.report && (verdict == Verdict::kTampered || verdict == Verdict::kCorrupt)) {
+    return Status::Corruption("load capture " + input.path + ": verdict " +
+                              std::string(store::VerdictName(verdict)) + " (" +
+                              (first_problem ? first_problem->message : "") +
+                              "); refusing it (--force loads its readable chunks)");
+  }
+  loaded.verdict = store::VerdictName(verdict);
   // Where the file stops short or was damaged, evidence is missing: say so.
   for (const store::Problem& p : (*reader)->problems()) {
     GapRow gap{capture_id_, std::string(store::VerdictName(p.verdict)), std::nullopt, std::nullopt,
@@ -354,7 +398,7 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
     AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
     ++loaded.gaps;
   }
-  if ((*reader)->problems().empty() && input.report.verdict == Verdict::kTruncated) {
+  if ((*reader)->problems().empty() && verdict == Verdict::kTruncated) {
     GapRow gap{capture_id_, "truncated", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                "capture ends without a footer"};
     if (last_ns) gap.first_ns = static_cast<int64_t>(*last_ns) + offset;
@@ -391,10 +435,10 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   if (first_ns) s.BindInt(17, h.ToUnixNs(*first_ns));
   if (last_ns) s.BindInt(18, h.ToUnixNs(*last_ns));
   s.BindText(19, loaded.verdict);
-  if (input.report.first_problem) s.BindBytes(20, input.report.first_problem->message);
+  if (first_problem) s.BindBytes(20, first_problem->message);
   s.BindInt(21, forced);
-  s.BindText(22, store::DigestHex(input.report.digest));
-  s.BindInt(23, input.report.chunks);
+  s.BindText(22, store::DigestHex(input.report ? input.report->digest : (*reader)->digest()));
+  s.BindInt(23, input.report ? input.report->chunks : chunks);
   s.BindInt(24, static_cast<int64_t>(loaded.events));
   s.BindInt(25, static_cast<int64_t>(snapshot));
   s.BindInt(26, static_cast<int64_t>(container_records));
@@ -418,7 +462,8 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   report_.events += loaded.events;
   report_.gaps += loaded.gaps;
   report_.captures.push_back(std::move(loaded));
-  Progress(input.path);
+  bytes_done_ += input.file_size;
+  Progress(input.path, 0);
   return Status::Ok();
 }
 
@@ -519,7 +564,7 @@ Status LoadRun::LoadHost(const std::vector<const Input*>& inputs, int64_t host_i
 
 Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
   AMBER_RETURN_IF_ERROR(InitSchema(db_));
-  AMBER_RETURN_IF_ERROR(VerifyAll(paths));
+  AMBER_RETURN_IF_ERROR(InspectAll(paths));
   // Deterministic order whatever the command line: host boot, then time, recording, file index.
   std::vector<const Input*> sorted;
   for (const Input& input : inputs_) sorted.push_back(&input);

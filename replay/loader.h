@@ -1,8 +1,9 @@
 // Loader: captures into a case database (docs/schema.md, "Loading").
 //
-// Load() verifies every capture first and refuses, before writing anything, a tampered or corrupt
-// capture (unless forced, which is recorded), a capture already in the database, or the same
-// capture twice. Then it orders the captures: grouped by host boot (machine id, boot id, hostname),
+// Load() refuses a capture already in the database, or the same capture twice, before writing
+// anything. It verifies each capture as it loads it (one pass: the reader checks every chunk) and
+// refuses a tampered or corrupt one by failing the load, whose transaction then rolls back; with
+// --force every capture is verified first, and a damaged one is loaded in salvage mode (recorded). Then it orders the captures: grouped by host boot (machine id, boot id, hostname),
 // and within a host by (start time, recording id, file index), which puts the rotated files of a
 // recording in sequence; each host's captures stream through one ProcessState, so processes carry
 // over from file to file. The whole load is one transaction: it adds everything or nothing.
@@ -27,8 +28,9 @@ namespace amber::replay {
 
 struct LoadProgress {
   uint64_t events_done = 0;
-  uint64_t events_total = 0;  // from verification
-  std::string path;           // capture being loaded
+  uint64_t bytes_done = 0;   // of the capture files, up to the chunk being loaded
+  uint64_t bytes_total = 0;  // the sizes of every capture of the load
+  std::string path;          // capture being loaded
 };
 
 struct LoadOptions {

@@ -173,8 +173,9 @@ TEST_F(CliTest, ImportLoadQueryTreeTimeline) {
   for (char c : out) lines += c == '\n';
   EXPECT_EQ(lines, 1u + 1u) << out;  // only the first fork (.001 s); the rest is later
 
-  // Loading the same capture again is refused (AlreadyExists: exit 73) and changes nothing.
-  EXPECT_EQ(Run({"load", P("c.amber"), "--db", P("case.db"), "--quiet"}, &out), 73);
+  // Loading the same capture again is refused (a data error: exit 65, as the help says) and
+  // changes nothing.
+  EXPECT_EQ(Run({"load", P("c.amber"), "--db", P("case.db"), "--quiet"}, &out), 65);
   ASSERT_EQ(Run({"query", "--db", P("case.db"), "--format", "csv",
                  "SELECT count(*) FROM processes"},
                 &out),

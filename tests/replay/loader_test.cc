@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "replay/render.h"
+#include "store/capture_reader.h"
 #include "store/format.h"
 #include "tests/replay/replay_test_util.h"
 
@@ -112,6 +113,59 @@ TEST(LoaderTest, TamperedCaptureIsRefusedUnlessForcedAndTheVerdictIsRecorded) {
   EXPECT_GE(std::stoi(testing::Rows(db.get(), "SELECT count(*) FROM gaps WHERE kind = 'tampered'")
                           .at(0)),
             1);
+}
+
+// Without --force a capture is verified while it loads: one found tampered after another capture
+// (and part of itself) went in fails the load, and the rollback leaves the case as it was.
+TEST(LoaderTest, TamperingFoundWhileLoadingRollsTheWholeLoadBack) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber", "host-a");
+  WriteCapture(&env, "b.amber", "host-b");
+  std::vector<uint8_t>& bytes = env.Contents("b.amber");
+  auto offsets = ChunkOffsets(bytes);
+  ASSERT_GE(offsets.size(), 5u);
+  bytes.erase(bytes.begin() + static_cast<long>(offsets[3]),
+              bytes.begin() + static_cast<long>(offsets[4]));  // b's second events chunk
+  auto db = testing::OpenCase();
+  auto first = testing::LoadInto(&env, db.get(), {"a.amber"});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  const std::vector<std::string> before = Dump(db.get());
+  const std::vector<std::string> indexes =
+      testing::Rows(db.get(), "SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name");
+  WriteCapture(&env, "c.amber", "host-c");
+  auto refused = testing::LoadInto(&env, db.get(), {"c.amber", "b.amber"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(refused.status().message().find("b.amber: verdict tampered"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(Dump(db.get()), before);
+  EXPECT_EQ(testing::Rows(db.get(),
+                          "SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name"),
+            indexes);
+}
+
+// The one-pass verification records what VerifyCapture reports.
+TEST(LoaderTest, CapturesRowHoldsTheVerifiersDigestAndChunks) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber");
+  WriteCapture(&env, "t.amber", "host-t");
+  std::vector<uint8_t>& bytes = env.Contents("t.amber");
+  bytes.resize(ChunkOffsets(bytes)[3] + 100);  // truncated inside its second events chunk
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber", "t.amber"}).ok());
+  for (const char* path : {"a.amber", "t.amber"}) {
+    auto verified = store::VerifyCapture(&env, path);
+    ASSERT_TRUE(verified.ok());
+    std::string expected = std::string(store::VerdictName(verified->verdict)) + "|" +
+                           store::DigestHex(verified->digest) + "|" +
+                           std::to_string(verified->chunks) + "|" +
+                           (verified->first_problem ? verified->first_problem->message : "NULL");
+    EXPECT_EQ(testing::Rows(db.get(), std::string("SELECT verdict, digest, chunks, "
+                                                  "coalesce(first_problem, 'NULL') FROM captures "
+                                                  "WHERE path = '") +
+                                          path + "'"),
+              (std::vector<std::string>{expected}));
+  }
 }
 
 TEST(LoaderTest, TruncatedCaptureLoadsItsPrefixAndRecordsAGap) {
