@@ -186,6 +186,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
   } else {
     flags |= SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
   }
+  // No memory statistics (sqlite3_memory_used and friends, which amber never reads): with them on,
+  // every allocation SQLite makes takes a global mutex, a few per cent of a bulk load. Process-wide,
+  // and only possible before SQLite initializes: the first Open sets it, later calls are no-ops.
+  static const int kNoMemoryStatistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)kNoMemoryStatistics;
   auto impl = std::make_unique<Impl>();
   int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
   if (rc != SQLITE_OK) {

@@ -349,7 +349,7 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
           }
         }
         // The queued rows point into this chunk: insert them before the next chunk replaces it.
-        AMBER_RETURN_IF_ERROR(writer_->FlushEvents());
+        AMBER_RETURN_IF_ERROR(writer_->Flush());
         loaded.events += events.size();
         break;
       }
@@ -558,6 +558,7 @@ Status LoadRun::LoadHost(const std::vector<const Input*>& inputs, int64_t host_i
   }
   report_.inferred_processes += state.inferred_count();
   AMBER_RETURN_IF_ERROR(state.FlushAll());
+  AMBER_RETURN_IF_ERROR(writer_->Flush());  // the last ancestry rows
   report_.processes += written;
   return containers.WriteAll(writer_.get(), db_);
 }

@@ -198,6 +198,15 @@ Status RowWriter::Prepare() {
       "INSERT INTO process_ancestors(process_id,depth,ancestor_id) VALUES (?1,?2,?3)");
   if (!a.ok()) return a.status().Annotate("prepare insert into process_ancestors");
   ancestor_.emplace(std::move(a).value());
+  std::string sql = "INSERT INTO process_ancestors(process_id,depth,ancestor_id) VALUES (?1,?2,?3)";
+  for (size_t r = 1; r < kAncestorBatchRows; ++r) {
+    sql += ",(?" + std::to_string(3 * r + 1) + ",?" + std::to_string(3 * r + 2) + ",?" +
+           std::to_string(3 * r + 3) + ")";
+  }
+  Result<Statement> ab = db_->Prepare(sql);
+  if (!ab.ok()) return ab.status().Annotate("prepare insert into process_ancestors");
+  ancestor_batch_.emplace(std::move(ab).value());
+  ancestors_.reserve(kAncestorBatchRows);
   Result<Statement> c = db_->Prepare(
       "INSERT OR REPLACE INTO containers(id,host_id,runtime_id,name,image,image_digest,runtime,"
       "cgroup_path,labels,annotations,pod_name,pod_namespace,pod_uid,privileged,mounts,"
@@ -259,8 +268,21 @@ Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {
   return Status::Ok();
 }
 
-Status RowWriter::FlushEvents() {
+Status RowWriter::Flush() {
   for (size_t t = 0; t < kEventTableCount; ++t) AMBER_RETURN_IF_ERROR(FlushTable(t));
+  return FlushAncestors();
+}
+
+Status RowWriter::FlushAncestors() {
+  const bool full = ancestors_.size() == kAncestorBatchRows;
+  Statement* s = full ? &*ancestor_batch_ : &*ancestor_;
+  for (size_t i = 0; i < ancestors_.size(); ++i) {
+    const int base = full ? static_cast<int>(3 * i) : 0;
+    for (int c = 0; c < 3; ++c) s->BindInt(base + c + 1, ancestors_[i][static_cast<size_t>(c)]);
+    if (!full) AMBER_RETURN_IF_ERROR(s->Run().Annotate("insert ancestry"));
+  }
+  if (full) AMBER_RETURN_IF_ERROR(s->Run().Annotate("insert ancestry"));
+  ancestors_.clear();
   return Status::Ok();
 }
 
@@ -482,12 +504,10 @@ Status RowWriter::WriteProcess(const ProcessRow& r) {
   s->BindInt(42, U64(r.last_seen_boot_ns) + r.clock_offset_ns);
   AMBER_RETURN_IF_ERROR(s->Run().Annotate("insert process " + std::to_string(r.pid)));
   if (r.restored) return Status::Ok();  // its closure rows came with the earlier load
-  Statement* a = &*ancestor_;
   for (size_t depth = 0; depth <= r.ancestors.size(); ++depth) {
-    a->BindInt(1, r.id);
-    a->BindInt(2, static_cast<int64_t>(depth));
-    a->BindInt(3, depth == 0 ? r.id : r.ancestors[depth - 1]);
-    AMBER_RETURN_IF_ERROR(a->Run().Annotate("insert ancestry of process " + std::to_string(r.pid)));
+    const int64_t ancestor = depth == 0 ? r.id : r.ancestors[depth - 1];
+    ancestors_.push_back({r.id, static_cast<int64_t>(depth), ancestor});
+    if (ancestors_.size() == kAncestorBatchRows) AMBER_RETURN_IF_ERROR(FlushAncestors());
   }
   return Status::Ok();
 }

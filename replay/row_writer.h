@@ -77,11 +77,12 @@ class RowWriter {
 
   // Queues the event's row; rows are inserted kBatchRows at a time per table (one multi-row
   // INSERT), and their strings are bound without a copy, so `event` must stay alive and unchanged
-  // until FlushEvents() (the loader flushes after each chunk).
+  // until Flush() (the loader flushes after each chunk).
   Status WriteEvent(const store::Event& event, const EventLinks& links);
-  // Inserts every queued event row.
-  Status FlushEvents();
-  // INSERT OR REPLACE by id, and its process_ancestors rows unless it was restored.
+  // Inserts every queued row: events and process_ancestors.
+  Status Flush();
+  // INSERT OR REPLACE by id; its process_ancestors rows (unless it was restored) are queued and
+  // inserted kAncestorBatchRows at a time (integers only: nothing to keep alive).
   Status WriteProcess(const ProcessRow& row);
   Status WriteContainer(const ContainerRow& row);  // INSERT OR REPLACE by id
   Status WriteGap(const GapRow& gap);
@@ -91,6 +92,7 @@ class RowWriter {
 
  private:
   static constexpr size_t kBatchRows = 32;
+  static constexpr size_t kAncestorBatchRows = 64;
 
   // An event row waiting for its batch; owns the text derived for it (bound without a copy).
   struct PendingRow {
@@ -115,6 +117,7 @@ class RowWriter {
   explicit RowWriter(Database* db) : db_(db) {}
   Status Prepare();
   Status FlushTable(size_t table);
+  Status FlushAncestors();
   void BindEvent(Binder binder, EventTable table, PendingRow* row);
   void BindCommon(Binder* s, PendingRow* row);
 
@@ -124,7 +127,9 @@ class RowWriter {
   std::array<std::vector<PendingRow>, kEventTableCount> pending_;  // kBatchRows slots each
   std::array<size_t, kEventTableCount> pending_count_{};
   std::optional<Statement> process_;
-  std::optional<Statement> ancestor_;
+  std::optional<Statement> ancestor_;        // one row
+  std::optional<Statement> ancestor_batch_;  // kAncestorBatchRows rows
+  std::vector<std::array<int64_t, 3>> ancestors_;  // queued (process_id, depth, ancestor_id)
   std::optional<Statement> container_;
   std::optional<Statement> gap_;
   std::array<std::string, store::kOpCount> op_names_;

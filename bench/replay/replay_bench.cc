@@ -276,7 +276,7 @@ int Raw(const std::string& capture, const std::string& db_path) {
       if (!(*writer)->WriteEvent(e, links).ok()) return 1;
       ++n;
     }
-    if (!(*writer)->FlushEvents().ok()) return 1;
+    if (!(*writer)->Flush().ok()) return 1;
   }
   double decode_insert = Seconds(start);
   writer->reset();
