@@ -1,6 +1,7 @@
 #include "replay/process_state.h"
 
 #include <algorithm>
+#include <random>
 
 namespace amber::replay {
 
@@ -12,6 +13,78 @@ constexpr uint64_t kCloneThread = 0x00010000;  // CLONE_THREAD
 constexpr uint64_t kProcTickNs = 10'000'000;
 
 }  // namespace
+
+ProcessState::IncarnationMap::IncarnationMap() : slots_(64) {
+  std::random_device random;
+  for (uint64_t& word : seed_) word = (uint64_t{random()} << 32) ^ random();
+}
+
+uint64_t ProcessState::IncarnationMap::Hash(const Key& key) const {
+  // A multiply-mix after wyhash: the 128-bit product of the seeded halves, folded.
+  __extension__ using U128 = unsigned __int128;
+  U128 m = static_cast<U128>(key.start ^ seed_[0]) * (key.pid ^ seed_[1] ^ 0x9e3779b97f4a7c15ull);
+  return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+}
+
+size_t ProcessState::IncarnationMap::FindSlot(const Key& key, uint64_t hash) const {
+  const size_t mask = slots_.size() - 1;
+  size_t i = hash & mask;
+  while (slots_[i].row != nullptr && !(slots_[i].hash == hash && slots_[i].key == key)) {
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
+ProcessRow* ProcessState::IncarnationMap::Find(const Key& key) const {
+  return slots_[FindSlot(key, Hash(key))].row.get();
+}
+
+std::unique_ptr<ProcessRow> ProcessState::IncarnationMap::Put(const Key& key,
+                                                              std::unique_ptr<ProcessRow> row) {
+  if ((count_ + 1) * 2 > slots_.size()) Grow();
+  const uint64_t hash = Hash(key);
+  Slot& slot = slots_[FindSlot(key, hash)];
+  std::unique_ptr<ProcessRow> old = std::move(slot.row);
+  if (old == nullptr) ++count_;
+  slot.key = key;
+  slot.hash = hash;
+  slot.row = std::move(row);
+  return old;
+}
+
+std::unique_ptr<ProcessRow> ProcessState::IncarnationMap::Take(const Key& key) {
+  const size_t mask = slots_.size() - 1;
+  size_t i = FindSlot(key, Hash(key));
+  std::unique_ptr<ProcessRow> taken = std::move(slots_[i].row);
+  if (taken == nullptr) return nullptr;
+  --count_;
+  // Backward shift: move up every following entry of the run whose home is not in (i, j].
+  for (size_t j = (i + 1) & mask; slots_[j].row != nullptr; j = (j + 1) & mask) {
+    size_t home = slots_[j].hash & mask;
+    bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+    if (stays) continue;
+    slots_[i] = std::move(slots_[j]);
+    i = j;
+  }
+  return taken;
+}
+
+void ProcessState::IncarnationMap::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_ = std::vector<Slot>(old.size() * 2);
+  const size_t mask = slots_.size() - 1;
+  for (Slot& slot : old) {
+    if (slot.row == nullptr) continue;
+    size_t i = slot.hash & mask;
+    while (slots_[i].row != nullptr) i = (i + 1) & mask;
+    slots_[i] = std::move(slot);
+  }
+}
+
+void ProcessState::IncarnationMap::Clear() {
+  for (Slot& slot : slots_) slot.row.reset();
+  count_ = 0;
+}
 
 void ProcessState::SetCapture(int64_t capture_id, int64_t clock_offset_ns) {
   capture_id_ = capture_id;
@@ -31,16 +104,10 @@ ProcessRow* ProcessState::Create(uint32_t pid, uint64_t start, const std::string
   row->first_seen_boot_ns = seen_ns;
   row->last_seen_boot_ns = seen_ns;
   ProcessRow* raw = row.get();
-  Key key{pid, start};
-  auto it = by_key_.find(key);
-  if (it != by_key_.end()) {
-    // The same key again after its row was retired and written (an event later than the grace
-    // window). The old row is already in the sink; keep the new one.
-    if (last_ == it->second.get()) last_ = nullptr;
-    it->second = std::move(row);
-  } else {
-    by_key_.emplace(key, std::move(row));
-  }
+  // The same key again after its row was retired and written (an event later than the grace
+  // window): the old row is already in the sink; keep the new one.
+  std::unique_ptr<ProcessRow> replaced = by_key_.Put(Key{pid, start}, std::move(row));
+  if (replaced != nullptr && last_ == replaced.get()) last_ = nullptr;
   by_pid_[pid] = raw;
   threads_.erase(pid);
   return raw;
@@ -86,11 +153,9 @@ ProcessRow* ProcessState::LiveByPid(uint32_t pid) const {
 void ProcessState::Seed(const store::ProcessRecord& record, int64_t container_id) {
   const store::TaskContext& c = record.context;
   Key key{c.pid, c.process_start_ns};
-  auto it = by_key_.find(key);
-  ProcessRow* row;
-  if (it != by_key_.end()) {
+  ProcessRow* row = by_key_.Find(key);
+  if (row != nullptr) {
     // A rotated file repeats the snapshot: the incarnation is known; fill what is missing.
-    row = it->second.get();
     if (row->exe.empty()) row->exe = record.exe;
     if (row->cwd.empty()) row->cwd = record.cwd;
     if (row->argv.empty()) row->argv = record.argv;
@@ -145,7 +210,7 @@ void ProcessState::Restore(ProcessRow row) {
   row.restored = true;
   auto owned = std::make_unique<ProcessRow>(std::move(row));
   by_pid_[key.pid] = owned.get();
-  by_key_[key] = std::move(owned);
+  (void)by_key_.Put(key, std::move(owned));
 }
 
 ProcessRow* ProcessState::Attribute(const store::TaskContext& c, uint64_t time_ns,
@@ -155,8 +220,7 @@ ProcessRow* ProcessState::Attribute(const store::TaskContext& c, uint64_t time_n
       (c.process_start_ns == 0 || last_->start_boot_ns == c.process_start_ns)) {
     row = last_;  // the common case: a run of events from one process
   } else if (c.process_start_ns != 0) {
-    auto it = by_key_.find(Key{c.pid, c.process_start_ns});
-    if (it != by_key_.end()) row = it->second.get();
+    row = by_key_.Find(Key{c.pid, c.process_start_ns});
   } else {
     auto it = by_pid_.find(c.pid);
     if (it != by_pid_.end()) row = it->second;
@@ -176,11 +240,11 @@ ProcessRow* ProcessState::Attribute(const store::TaskContext& c, uint64_t time_n
     if (live != nullptr && live->origin == "snapshot" && live->start_boot_ns % kProcTickNs == 0 &&
         live->start_boot_ns <= c.process_start_ns &&
         c.process_start_ns - live->start_boot_ns < kProcTickNs) {
-      auto node = by_key_.extract(Key{live->pid, live->start_boot_ns});
-      if (!node.empty()) {
-        node.key() = Key{c.pid, c.process_start_ns};
-        by_key_.insert(std::move(node));
+      std::unique_ptr<ProcessRow> owned = by_key_.Take(Key{live->pid, live->start_boot_ns});
+      if (owned != nullptr) {
+        // Under its exact key, which the lookups above found free.
         live->start_boot_ns = c.process_start_ns;
+        (void)by_key_.Put(Key{c.pid, c.process_start_ns}, std::move(owned));
         row = live;
       }
     }
@@ -224,12 +288,10 @@ ProcessRow* ProcessState::OnFork(ProcessRow* self, const store::Event& event,
     return nullptr;
   }
   uint64_t start = args.child_start_ns != 0 ? args.child_start_ns : event.time_ns;
-  auto it = by_key_.find(Key{args.child_pid, start});
-  ProcessRow* child;
-  if (it != by_key_.end()) {
+  ProcessRow* child = by_key_.Find(Key{args.child_pid, start});
+  if (child != nullptr) {
     // The child's own events came first (reordering across CPUs): it was inferred; now the fork
     // explains it.
-    child = it->second.get();
     if (child->origin == "inferred") {
       child->origin = "fork";
       --inferred_count_;
@@ -318,14 +380,13 @@ Status ProcessState::Expire(uint64_t now_ns) {
   while (!retired_.empty() && retired_.front().first + kGraceNs < now_ns) {
     Key key = retired_.front().second;
     retired_.pop_front();
-    auto it = by_key_.find(key);
-    if (it == by_key_.end() || !it->second->exited) continue;
-    ProcessRow* row = it->second.get();
+    ProcessRow* row = by_key_.Find(key);
+    if (row == nullptr || !row->exited) continue;
     AMBER_RETURN_IF_ERROR(sink_(*row));
     if (last_ == row) last_ = nullptr;
     auto p = by_pid_.find(key.pid);
     if (p != by_pid_.end() && p->second == row) by_pid_.erase(p);
-    by_key_.erase(it);
+    (void)by_key_.Take(key);
   }
   return Status::Ok();
 }
@@ -333,11 +394,11 @@ Status ProcessState::Expire(uint64_t now_ns) {
 Status ProcessState::FlushAll() {
   std::vector<ProcessRow*> rows;
   rows.reserve(by_key_.size());
-  for (auto& [key, row] : by_key_) rows.push_back(row.get());
+  by_key_.ForEach([&rows](ProcessRow* row) { rows.push_back(row); });
   std::sort(rows.begin(), rows.end(),
             [](const ProcessRow* a, const ProcessRow* b) { return a->id < b->id; });
   for (ProcessRow* row : rows) AMBER_RETURN_IF_ERROR(sink_(*row));
-  by_key_.clear();
+  by_key_.Clear();
   by_pid_.clear();
   threads_.clear();
   retired_.clear();

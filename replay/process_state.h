@@ -134,10 +134,43 @@ class ProcessState {
     uint64_t start;
     bool operator==(const Key&) const = default;
   };
-  struct KeyHash {
-    size_t operator()(const Key& k) const {
-      return std::hash<uint64_t>()(k.start * 0x9e3779b97f4a7c15ull ^ k.pid);
+
+  // The incarnations held, by key; owns them. Open addressing with linear probing over slots that
+  // hold the key, its hash and the row, so a lookup (one per event whose process is not the last
+  // one's) reads one slot instead of a bucket and a list node. At most half full; an erase shifts
+  // the following slots back, so there are no tombstones. The keys come from a hostile capture:
+  // the hash is seeded per map (std::random_device), so keys that collide in one run's table
+  // cannot be prepared in advance. Iteration order is the table's: callers sort what they write.
+  class IncarnationMap {
+   public:
+    IncarnationMap();
+    ProcessRow* Find(const Key& key) const;
+    // Holds `row` under `key`; returns the row it replaces (nullptr when the key was free).
+    std::unique_ptr<ProcessRow> Put(const Key& key, std::unique_ptr<ProcessRow> row);
+    // Removes the row held under `key` and returns it (nullptr when none).
+    std::unique_ptr<ProcessRow> Take(const Key& key);
+    size_t size() const { return count_; }
+    template <typename F>
+    void ForEach(F f) const {
+      for (const Slot& slot : slots_) {
+        if (slot.row != nullptr) f(slot.row.get());
+      }
     }
+    void Clear();
+
+   private:
+    struct Slot {
+      Key key{0, 0};
+      uint64_t hash = 0;
+      std::unique_ptr<ProcessRow> row;  // nullptr: empty
+    };
+    uint64_t Hash(const Key& key) const;
+    size_t FindSlot(const Key& key, uint64_t hash) const;  // its slot, or the empty one ending it
+    void Grow();
+
+    uint64_t seed_[2];
+    std::vector<Slot> slots_;  // a power of two
+    size_t count_ = 0;
   };
 
   ProcessRow* Create(uint32_t pid, uint64_t start, const std::string& origin, uint64_t seen_ns);
@@ -153,7 +186,7 @@ class ProcessState {
   Sink sink_;
   int64_t capture_id_ = 0;
   int64_t clock_offset_ns_ = 0;
-  std::unordered_map<Key, std::unique_ptr<ProcessRow>, KeyHash> by_key_;
+  IncarnationMap by_key_;
   std::unordered_map<uint32_t, ProcessRow*> by_pid_;  // latest incarnation of each pid
   std::unordered_map<uint32_t, ProcessRow*> threads_;  // non-leader tid -> its process
   std::deque<std::pair<uint64_t, Key>> retired_;       // (ended at, key) in ending order

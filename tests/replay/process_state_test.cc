@@ -80,6 +80,35 @@ TEST_F(ProcessStateTest, PidReuseGivesANewIncarnation) {
             (std::vector<std::string>{"/etc/hosts|50", "/etc/passwd|9250"}));
 }
 
+// Thousands of incarnations, pids reused, exits retired past the grace window while new ones
+// arrive: the table's inserts and erases (which shift entries back) keep every event attributed to
+// its own (pid, start).
+TEST_F(ProcessStateTest, ManyIncarnationsComeAndGoAcrossTheGraceWindow) {
+  auto sh = Ctx(100, 10, 1);
+  builder_.Snapshot(sh, "/bin/sh", {"sh"});
+  const uint64_t step = 20'000'000;  // 20 ms: 3000 children span 60 s, twelve grace windows
+  for (uint32_t i = 0; i < 3000; ++i) {
+    uint64_t t = 1'000'000'000 + i * step;
+    uint32_t pid = 1000 + i % 500;  // each pid reused six times
+    builder_.Fork(t, sh, pid, t);
+    auto child = Ctx(pid, t, 100);
+    builder_.Open(t + 10, child, "/tmp/f" + std::to_string(i));
+    builder_.Exit(t + 20, child, 0);
+    if (i % 100 == 99) builder_.Flush();
+  }
+  LoadAndList();
+  EXPECT_EQ(testing::Rows(db_.get(), "SELECT count(*), count(DISTINCT pid || ':' || start_boot_ns),"
+                                     " sum(ended_by = 'exit') FROM processes"),
+            (std::vector<std::string>{"3001|3001|3000"}));
+  // Each open belongs to the incarnation forked just before it.
+  EXPECT_EQ(testing::Rows(db_.get(),
+                          "SELECT count(*) FROM file_events f JOIN processes p ON p.id = f.process_id"
+                          " WHERE p.start_boot_ns + 10 = f.boot_ns AND p.pid = f.pid"),
+            (std::vector<std::string>{"3000"}));
+  EXPECT_EQ(testing::Rows(db_.get(), "SELECT count(*) FROM processes WHERE origin = 'inferred'"),
+            (std::vector<std::string>{"0"}));
+}
+
 TEST_F(ProcessStateTest, SnapshotStartInClockTicksMeetsTheKernelsExactStart) {
   // /proc said 6225.43 s (10 ms ticks, truncated); the kernel's events say 6225.438338894 s.
   builder_.Snapshot(Ctx(8417, 6'225'430'000'000, 1), "/usr/bin/bash", {"bash", "run.sh"});
