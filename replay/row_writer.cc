@@ -191,16 +191,30 @@ Status RowWriter::Prepare() {
     if (!batch.ok()) return batch.status().Annotate(std::string("prepare insert into ") + spec.name);
     batches_.push_back(std::move(batch).value());
   }
+  Result<int64_t> stored = db_->QueryInt(
+      "SELECT count(*) FROM pragma_table_xinfo('processes') "
+      "WHERE name IN ('start_time', 'exit_time') AND hidden = 0");
+  if (!stored.ok()) return stored.status().Annotate("inspect table processes");
+  process_times_stored_ = *stored == 2;
   Result<Statement> p = db_->Prepare(
-      "INSERT OR REPLACE INTO processes(id,host_id,capture_id,pid,start_boot_ns,ppid,parent_id,"
-      "reaper_id,origin,inferred,start_ns,exit_ns,exit_code,exit_signal,ended_by,clone_flags,exe,"
-      "argv,cmdline,argv_raw,cwd,comm,exec_count,uid,gid,euid,egid,login_uid,cap_effective,mnt_ns,"
-      "pid_ns,user_ns,net_ns,uts_ns,ipc_ns,cgroup_ns,cgroup_id,cgroup_path,container_id,"
-      "kernel_thread,first_seen_ns,last_seen_ns) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
-      "?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,"
-      "?35,?36,?37,?38,?39,?40,?41,?42)");
+      std::string("INSERT OR REPLACE INTO processes(id,host_id,capture_id,pid,start_boot_ns,ppid,"
+                  "parent_id,reaper_id,origin,inferred,start_ns,exit_ns,exit_code,exit_signal,"
+                  "ended_by,clone_flags,exe,argv,cmdline,argv_raw,cwd,comm,exec_count,uid,gid,euid,"
+                  "egid,login_uid,cap_effective,mnt_ns,pid_ns,user_ns,net_ns,uts_ns,ipc_ns,"
+                  "cgroup_ns,cgroup_id,cgroup_path,container_id,kernel_thread,first_seen_ns,"
+                  "last_seen_ns") +
+      (process_times_stored_ ? ",start_time,exit_time" : "") +
+      ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+      "?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42" +
+      (process_times_stored_ ? ",?43,?44)" : ")"));
   if (!p.ok()) return p.status().Annotate("prepare insert into processes");
   process_.emplace(std::move(p).value());
+  // The generated columns' expression, verbatim (schema.sql before they were stored).
+  Result<Statement> u = db_->Prepare(
+      "SELECT strftime('%Y-%m-%dT%H:%M:%S', ?1 / 1000000000, 'unixepoch') || "
+      "printf('.%09dZ', ?1 % 1000000000)");
+  if (!u.ok()) return u.status().Annotate("prepare time text");
+  utc_text_.emplace(std::move(u).value());
   Result<Statement> a = db_->Prepare(
       "INSERT INTO process_ancestors(process_id,depth,ancestor_id) VALUES (?1,?2,?3)");
   if (!a.ok()) return a.status().Annotate("prepare insert into process_ancestors");
@@ -464,6 +478,22 @@ void RowWriter::BindEvent(Binder binder, EventTable table, PendingRow* row) {
   }
 }
 
+Status RowWriter::BindProcessTime(Statement* s, int index, int64_t unix_ns) {
+  if (unix_ns >= 0) {  // FormatUtcNs's text is SQLite's strftime || printf one for these
+    s->BindText(index, FormatUtcNs(unix_ns));
+    return Status::Ok();
+  }
+  // Before 1970 (a hostile clock pair): SQLite's division truncates toward zero and its printf
+  // shows the negative remainder; its own expression keeps the text what it always was.
+  Statement* u = &*utc_text_;
+  u->BindInt(1, unix_ns);
+  Result<bool> row = u->Step();
+  if (!row.ok()) return row.status().Annotate("format time");
+  if (*row && u->column_type(0) != ColumnType::kNull) s->BindText(index, u->ColumnBytes(0));
+  u->Reset();
+  return Status::Ok();
+}
+
 Status RowWriter::WriteProcess(const ProcessRow& r) {
   Statement* s = &*process_;
   s->BindInt(1, r.id);
@@ -476,9 +506,15 @@ Status RowWriter::WriteProcess(const ProcessRow& r) {
   if (r.reaper_id != 0) s->BindInt(8, r.reaper_id);
   s->BindText(9, r.origin);
   s->BindInt(10, r.origin == "inferred");
-  if (r.start_boot_ns != 0) s->BindInt(11, U64(r.start_boot_ns) + r.clock_offset_ns);
+  if (r.start_boot_ns != 0) {
+    const int64_t start_ns = U64(r.start_boot_ns) + r.clock_offset_ns;
+    s->BindInt(11, start_ns);
+    if (process_times_stored_) AMBER_RETURN_IF_ERROR(BindProcessTime(s, 43, start_ns));
+  }
   if (r.exited && r.ended_by == "exit") {
-    s->BindInt(12, U64(r.exit_boot_ns) + r.exit_clock_offset_ns);
+    const int64_t exit_ns = U64(r.exit_boot_ns) + r.exit_clock_offset_ns;
+    s->BindInt(12, exit_ns);
+    if (process_times_stored_) AMBER_RETURN_IF_ERROR(BindProcessTime(s, 44, exit_ns));
     s->BindInt(13, r.exit_code);
     s->BindInt(14, r.exit_signal);
   }

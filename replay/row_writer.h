@@ -118,6 +118,8 @@ class RowWriter {
   Status Prepare();
   Status FlushTable(size_t table);
   Status FlushAncestors();
+  // Binds the text of processes.start_time / exit_time for unix_ns.
+  Status BindProcessTime(Statement* s, int index, int64_t unix_ns);
   void BindEvent(Binder binder, EventTable table, PendingRow* row);
   void BindCommon(Binder* s, PendingRow* row);
 
@@ -127,6 +129,10 @@ class RowWriter {
   std::array<std::vector<PendingRow>, kEventTableCount> pending_;  // kBatchRows slots each
   std::array<size_t, kEventTableCount> pending_count_{};
   std::optional<Statement> process_;
+  // Whether processes.start_time and exit_time are stored columns the loader writes; false in a
+  // case made before they were (where they are generated columns SQLite computes).
+  bool process_times_stored_ = false;
+  std::optional<Statement> utc_text_;  // SQLite's own form of the time text, for negative times
   std::optional<Statement> ancestor_;        // one row
   std::optional<Statement> ancestor_batch_;  // kAncestorBatchRows rows
   std::vector<std::array<int64_t, 3>> ancestors_;  // queued (process_id, depth, ancestor_id)

@@ -8,9 +8,10 @@
 --    which is deterministic: the same captures give the same ids.
 --  * Times: `<x>_ns` is Unix-epoch nanoseconds, UTC (the capture's boot-time clock mapped through
 --    its header's clock pair); `<x>` (no suffix) is the same instant as ISO-8601 UTC text with
---    nanoseconds, '2024-05-01T12:00:00.123456789Z'. In the event tables `time` is stored (written
---    by the loader: SQLite evaluates even VIRTUAL generated columns on INSERT, which cost 2.5x the
---    insert); in the small tables it is a VIRTUAL generated column.
+--    nanoseconds, '2024-05-01T12:00:00.123456789Z'. In the event tables `time`, and processes'
+--    start_time and exit_time, are stored (written by the loader: SQLite evaluates even VIRTUAL
+--    generated columns on INSERT, which cost 2.5x an event insert and 40 % of a processes insert);
+--    in the small tables it is a VIRTUAL generated column.
 --    `boot_ns` / `start_boot_ns` keep the raw CLOCK_BOOTTIME value of the recording host.
 --  * Byte strings from the host (paths, argv, comm, names) are hostile and stored faithfully: as
 --    TEXT when they are valid UTF-8, otherwise as a BLOB of the exact bytes. LIKE and GLOB work on
@@ -124,9 +125,9 @@ CREATE TABLE IF NOT EXISTS processes (
   origin TEXT NOT NULL,                -- snapshot | fork | inferred (never seen created: first seen by an event)
   inferred INTEGER NOT NULL DEFAULT 0, -- 1 when origin = inferred
   start_ns INTEGER,                    -- UTC ns of start_boot_ns
-  start_time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', start_ns / 1000000000, 'unixepoch') || printf('.%09dZ', start_ns % 1000000000)) VIRTUAL,
+  start_time TEXT,                     -- start_ns as text, stored (written by the loader)
   exit_ns INTEGER,                     -- NULL while alive at the end of the last capture loaded
-  exit_time TEXT GENERATED ALWAYS AS (strftime('%Y-%m-%dT%H:%M:%S', exit_ns / 1000000000, 'unixepoch') || printf('.%09dZ', exit_ns % 1000000000)) VIRTUAL,
+  exit_time TEXT,                      -- exit_ns as text, stored (written by the loader)
   exit_code INTEGER,                   -- 0..255
   exit_signal INTEGER,                 -- signal number that killed it, 0 if it exited
   ended_by TEXT,                       -- exit | pid_reuse (a new incarnation took the pid; exit unseen)

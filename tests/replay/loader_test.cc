@@ -168,6 +168,60 @@ TEST(LoaderTest, CapturesRowHoldsTheVerifiersDigestAndChunks) {
   }
 }
 
+// processes.start_time and exit_time are written by the loader: the text SQLite's own expression
+// (their former generated columns) gives, before 1970 too (a hostile clock pair).
+TEST(LoaderTest, ProcessTimesAreTheTextOfTheirNanoseconds) {
+  store::MemEnv env;
+  store::CaptureHeader h;
+  h.host.hostname = "clocks";
+  h.clock_boot_ns = 2'000'000'000;  // utc = boot - 2 s: the first second of boot is before 1970
+  h.clock_realtime_ns = 0;
+  uint64_t now = 0;
+  store::WriterOptions options;
+  options.now_ns = [&now] { return now; };
+  auto w = store::CaptureWriter::Create(&env, "c.amber", h, options);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  auto sh = CaptureBuilder::Ctx(100, 1'500'000'123, 1);  // utc -0.499999877 s
+  store::ProcessRecord p;
+  p.context = sh;
+  p.exe = "/bin/sh";
+  ASSERT_TRUE((*w)->AppendProcess(p).ok());
+  ASSERT_TRUE((*w)->Flush().ok());
+  uint64_t starts[] = {1'000'000'001, 1'999'999'999, 2'000'000'000, 2'700'000'000,
+                       9'000'000'000'123'456'789ull};
+  uint32_t pid = 200;
+  for (uint64_t start : starts) {
+    store::Event fork;
+    fork.time_ns = start;
+    fork.op = store::Op::kFork;
+    fork.context = sh;
+    fork.args = store::ForkArgs{pid, pid, 0, start};
+    ASSERT_TRUE((*w)->AppendEvent(fork).ok());
+    store::Event exit;
+    exit.time_ns = start + 250'000'000;
+    exit.op = store::Op::kExit;
+    exit.context = CaptureBuilder::Ctx(pid, start, 100);
+    exit.args = store::ExitArgs{0, 0};
+    ASSERT_TRUE((*w)->AppendEvent(exit).ok());
+    ++pid;
+  }
+  ASSERT_TRUE((*w)->Close("done").ok());
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"c.amber"}).ok());
+  const std::string text = "strftime('%Y-%m-%dT%H:%M:%S', X / 1000000000, 'unixepoch') || "
+                           "printf('.%09dZ', X % 1000000000)";
+  auto expression = [&](const std::string& column) {
+    std::string sql = text;
+    for (size_t at; (at = sql.find('X')) != std::string::npos;) sql.replace(at, 1, column);
+    return sql;
+  };
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), sum(start_ns < 0), sum(exit_ns < 0), "
+                                    "sum(start_time IS " + expression("start_ns") +
+                                        "), sum(exit_time IS " + expression("exit_ns") +
+                                        ") FROM processes"),
+            (std::vector<std::string>{"6|3|1|6|6"}));
+}
+
 TEST(LoaderTest, TruncatedCaptureLoadsItsPrefixAndRecordsAGap) {
   store::MemEnv env;
   WriteCapture(&env, "a.amber");
