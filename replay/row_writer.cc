@@ -124,10 +124,32 @@ std::string_view UtcFormatter::Format(int64_t unix_ns) {
     --secs;
   }
   if (secs != cached_second_ || text_.empty()) {
-    // Only the date and time of day need the calendar; they change once a second.
-    std::string full = FormatUtcNs(secs * 1'000'000'000);  // "....:SS.000000000Z"
-    text_ = full;
-    prefix_ = full.size() - 10;  // up to and including the '.'
+    // Only the date and time of day need the calendar; they change once a second. Days to a
+    // civil date by Howard Hinnant's days_from_civil inverse (proleptic Gregorian, any int64
+    // second of an int64 ns), what gmtime_r gives without its locking and table walks.
+    int64_t days = secs / 86'400;
+    int64_t second_of_day = secs % 86'400;
+    if (second_of_day < 0) {
+      second_of_day += 86'400;
+      --days;
+    }
+    const int64_t z = days + 719'468;
+    const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+    const int64_t doe = z - era * 146'097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const int64_t year = yoe + era * 400 + (month <= 2);
+    char buf[64];
+    int n = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.000000000Z",
+                          static_cast<long long>(year), static_cast<long long>(month),
+                          static_cast<long long>(day), static_cast<long long>(second_of_day / 3600),
+                          static_cast<long long>(second_of_day / 60 % 60),
+                          static_cast<long long>(second_of_day % 60));
+    text_.assign(buf, static_cast<size_t>(n));
+    prefix_ = text_.size() - 10;  // up to and including the '.'
     cached_second_ = secs;
   }
   char* digits = text_.data() + prefix_;
@@ -479,8 +501,8 @@ void RowWriter::BindEvent(Binder binder, EventTable table, PendingRow* row) {
 }
 
 Status RowWriter::BindProcessTime(Statement* s, int index, int64_t unix_ns) {
-  if (unix_ns >= 0) {  // FormatUtcNs's text is SQLite's strftime || printf one for these
-    s->BindText(index, FormatUtcNs(unix_ns));
+  if (unix_ns >= 0) {  // the formatter's text is SQLite's strftime || printf one for these
+    s->BindText(index, process_utc_.Format(unix_ns));
     return Status::Ok();
   }
   // Before 1970 (a hostile clock pair): SQLite's division truncates toward zero and its printf

@@ -141,6 +141,7 @@ class RowWriter {
   std::array<std::string, store::kOpCount> op_names_;
   std::array<uint64_t, kEventTableCount> counts_{};
   UtcFormatter utc_;
+  UtcFormatter process_utc_;  // start and exit times: their own second cache
 };
 
 // argv as stored: cmdline (joined by one space) and argv_raw (each argument followed by NUL).
