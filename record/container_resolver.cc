@@ -43,9 +43,9 @@ uint64_t ContainerResolver::Now() const {
 void ContainerResolver::MaybeReloadRuncIndex(uint64_t now, uint64_t interval_ns) {
   if (runc_loaded_ && now - runc_checked_ns_ < interval_ns) return;
   runc_checked_ns_ = now;
-  FileStamp stamp = StampOf(options_.roots.runc);
-  if (runc_loaded_ && !runc_incomplete_ && stamp == runc_dir_stamp_) return;
-  runc_dir_stamp_ = stamp;
+  auto signature = RuncRootSignature(options_.roots);
+  if (runc_loaded_ && !runc_incomplete_ && signature == runc_signature_) return;
+  runc_signature_ = std::move(signature);
   runc_loaded_ = true;
   runc_index_.clear();
   RuncIndex index = RuncCgroupIndex(options_.roots);

@@ -11,8 +11,10 @@
 //
 // Plain runc containers have no recognisable path shape; they are found by matching the path
 // against every runc state.json's cgroup_paths (record/container_runtimes.h, RuncCgroupIndex),
-// an index rebuilt when the runc state directory's mtime changes (checked at most once per
-// recheck_interval_ns). Paths that match nothing are cached as "host" until that index changes.
+// an index rebuilt when the runc root's signature changes (its container directories and the
+// stamps of their state.json files; checked at most once per recheck_interval_ns, and once per
+// miss_recheck_interval_ns while some path misses: a readdir and a stat per container). Paths
+// that match nothing are cached as "host" until that index changes.
 //
 // Threading: not thread-safe; one thread (the recorder's enrichment thread) owns an instance.
 // Caches are bounded by max_entries each; past it they are cleared and rebuilt on demand.
@@ -82,7 +84,7 @@ class ContainerResolver {
   std::unordered_map<std::string, std::string> path_cache_;
   std::unordered_map<std::string, Entry> entries_;  // by container id
   std::unordered_map<std::string, std::string> runc_index_;  // cgroup path -> runc id
-  FileStamp runc_dir_stamp_;
+  std::vector<std::pair<std::string, FileStamp>> runc_signature_;  // RuncRootSignature()
   uint64_t runc_checked_ns_ = 0;
   bool runc_loaded_ = false;
   bool runc_incomplete_ = false;

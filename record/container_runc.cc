@@ -113,11 +113,13 @@ Result<ContainerState> ReadRuncContainer(const ContainerStateRoots& roots, const
   return out;
 }
 
-RuncIndex RuncCgroupIndex(const ContainerStateRoots& roots) {
-  RuncIndex index;
-  DIR* dir = opendir(roots.runc.c_str());
-  if (dir == nullptr) return index;
+namespace {
+
+// The container directories under the runc root, sorted; at most kMaxRuncContainers.
+std::vector<std::string> RuncIds(const ContainerStateRoots& roots) {
   std::vector<std::string> ids;
+  DIR* dir = opendir(roots.runc.c_str());
+  if (dir == nullptr) return ids;
   while (dirent* entry = readdir(dir)) {
     if (IsSafeContainerName(entry->d_name) && ids.size() < kMaxRuncContainers) {
       ids.emplace_back(entry->d_name);
@@ -125,7 +127,23 @@ RuncIndex RuncCgroupIndex(const ContainerStateRoots& roots) {
   }
   closedir(dir);
   std::sort(ids.begin(), ids.end());
-  for (const std::string& id : ids) {
+  return ids;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, FileStamp>> RuncRootSignature(const ContainerStateRoots& roots) {
+  std::vector<std::pair<std::string, FileStamp>> signature;
+  for (std::string& id : RuncIds(roots)) {
+    FileStamp stamp = StampOf(roots.runc + "/" + id + "/state.json");
+    signature.emplace_back(std::move(id), stamp);
+  }
+  return signature;
+}
+
+RuncIndex RuncCgroupIndex(const ContainerStateRoots& roots) {
+  RuncIndex index;
+  for (const std::string& id : RuncIds(roots)) {
     Result<nlohmann::json> state =
         ReadJsonFile(roots.runc + "/" + id + "/state.json", kMaxRuncStateBytes);
     if (!state.ok()) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "record/state_file.h"
 #include "store/records.h"
 
 namespace amber::record {
@@ -62,6 +63,13 @@ struct RuncIndex {
   bool incomplete = false;
 };
 RuncIndex RuncCgroupIndex(const ContainerStateRoots& roots);
+
+// What the runc root holds, cheaply: each container directory's name with the stamp of its
+// state.json (not existing while runc is still creating it), sorted by name. When it differs from
+// the last one seen, the index above is stale. The root directory's own mtime is not enough: it
+// was seen here to stay the same across a container's creation, leaving a new container
+// unattributed until the next unrelated change.
+std::vector<std::pair<std::string, FileStamp>> RuncRootSignature(const ContainerStateRoots& roots);
 
 // True when <proc>/<pid> exists, is not a zombie, and, when start_ticks is not 0, started at
 // that clock tick (so a reused pid does not count).

@@ -67,6 +67,21 @@ TEST_F(ContainerResolverTest, NewRuncContainerIsFoundAfterRecheck) {
   EXPECT_EQ(resolver.ContainerIdFor("/late"), "late");
 }
 
+TEST_F(ContainerResolverTest, NewRuncContainerIsFoundEvenWhenTheRootMtimeStandsStill) {
+  // Seen on this machine: a runc container created without /run/runc's mtime changing. The
+  // index must follow the container directories and their state.json, not the root's mtime.
+  ContainerResolver resolver(Options());
+  const fs::path root = data_.Data("runc");
+  EXPECT_EQ(resolver.ContainerIdFor("/still"), std::nullopt);
+  const fs::file_time_type before = fs::last_write_time(root);
+  fs::create_directories(root / "still");
+  Spill((root / "still/state.json").string(),
+        R"({"id":"still","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/still"}})");
+  fs::last_write_time(root, before);
+  Advance(60'000'000);
+  EXPECT_EQ(resolver.ContainerIdFor("/still"), "still");
+}
+
 TEST_F(ContainerResolverTest, HostPathsDoNotReloadRuncStateMoreThanEveryMissInterval) {
   ContainerResolver resolver(Options());
   EXPECT_EQ(resolver.ContainerIdFor("/user.slice"), std::nullopt);
