@@ -172,6 +172,19 @@ TEST_F(CliTest, ImportLoadQueryTreeTimeline) {
   lines = 0;
   for (char c : out) lines += c == '\n';
   EXPECT_EQ(lines, 1u + 1u) << out;  // only the first fork (.001 s); the rest is later
+  // The command merges its own per-table query (fast on large cases); it shows what the
+  // timeline view shows, in the same order.
+  std::string from_view;
+  ASSERT_EQ(Run({"query", "--db", P("case.db"), "--format", "csv",
+                 "SELECT t.time, t.kind, t.op, t.ret, t.pid, t.tid, t.uid, "
+                 "coalesce(c.name, substr(c.runtime_id, 1, 12)) AS container, p.comm, t.summary "
+                 "FROM timeline t LEFT JOIN processes p ON p.id = t.process_id "
+                 "LEFT JOIN containers c ON c.id = t.container_id "
+                 "ORDER BY t.time_ns, t.kind, t.event_id"},
+                &from_view),
+            0);
+  ASSERT_EQ(Run({"timeline", "--db", P("case.db"), "--format", "csv"}, &out), 0);
+  EXPECT_EQ(out, from_view);
 
   // Loading the same capture again is refused (a data error: exit 65, as the help says) and
   // changes nothing.
