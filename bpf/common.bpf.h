@@ -22,9 +22,7 @@
 /* ---- Settings (record/loader.cc fills them before load) ------------------------------------ */
 const volatile __u32 amber_self_tgid = 0;       /* the recorder: never traced */
 const volatile __u32 filter_tgid = 0;           /* nonzero: only this process and its descendants */
-const volatile bool containers_only = false;  /* only tasks outside the host's pid or mount ns */
-const volatile __u32 host_pid_ns = 0;
-const volatile __u32 host_mnt_ns = 0;
+const volatile bool containers_only = false;  /* drop tasks whose cgroup is in amber_host_cgroups */
 const volatile __u64 filter_cgroup_v1_id = 0;   /* nonzero: only tasks in this v1 cgroup or below */
 const volatile __u32 filter_ns_inum = 0;        /* nonzero: only tasks with this mnt/pid/net/user ns */
 const volatile bool profile_full = false;     /* every open, not only writes and sensitive paths */
@@ -63,6 +61,16 @@ struct {
 	__type(key, u32);
 	__type(value, u8);
 } amber_followed SEC(".maps");
+
+/* With containers_only: the cgroup keys (task_cgroup_key) user space decided are the host's
+ * (record/containers_only.h). Unknown cgroups pass: a new container's first events come before
+ * user space can know it is one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u64);
+	__type(value, u8);
+} amber_host_cgroups SEC(".maps");
 
 /* Per-CPU scratch: [0] the event being built, [1] a cgroup record. Programs of one CPU do not
  * nest here (tracepoints run with preemption off; scheduler tracepoints never fire inside the
@@ -141,7 +149,17 @@ static __always_inline struct kernfs_node *task_cgroup_v1_kn(struct task_struct 
 	return first;
 }
 
-/* Should events of the current task be recorded at all? Cheap checks first. */
+/* The current task's cgroup key (AMBER_CGROUP_KEY_V2 in bpf/events.h): its v1 container cgroup
+ * unless that is a root, then its v2 cgroup, as record/decoder.cc chooses the cgroup path. */
+static __always_inline u64 task_cgroup_key(struct task_struct *task)
+{
+	struct kernfs_node *kn = task_cgroup_v1_kn(task);
+	if (kn && kernfs_parent(kn))
+		return kernfs_id(kn);
+	return bpf_get_current_cgroup_id() | AMBER_CGROUP_KEY_V2;
+}
+
+/* Should events of the current task be recorded at all? Cheap checks first. `task` is current. */
 static __always_inline bool task_wanted(struct task_struct *task, u32 tgid)
 {
 	if (tgid == amber_self_tgid)
@@ -149,8 +167,8 @@ static __always_inline bool task_wanted(struct task_struct *task, u32 tgid)
 	if (filter_tgid && !bpf_map_lookup_elem(&amber_followed, &tgid))
 		return false;
 	if (containers_only) {
-		u32 mnt = task->nsproxy->mnt_ns->ns.inum;
-		if (task_pid_ns_inum(task) == host_pid_ns && mnt == host_mnt_ns)
+		u64 key = task_cgroup_key(task);
+		if (bpf_map_lookup_elem(&amber_host_cgroups, &key))
 			return false;
 	}
 	if (filter_ns_inum) {
@@ -372,6 +390,22 @@ static __always_inline void put_dfd_dir(struct amber_event *e, u8 slot, int dfd)
 }
 
 /* ---- Task context and emission -------------------------------------------------------------- */
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
+
+/* x86-64's in_ia32_syscall(): the ia32 entry (int $0x80, sysenter, a 32-bit binary's syscall)
+ * sets TS_COMPAT for the syscall's duration and the way back to user space clears it; the 64-bit
+ * entry never sets it, whatever the task's binary. exec of a 32-bit binary sets it too, until
+ * that exec returns. The code segment would not do: int $0x80 from 64-bit code is an ia32
+ * syscall with a 64-bit cs. Other architectures: false (bpf/syscall.bpf.h says what arm64 does). */
+static __always_inline bool task_in_compat_syscall(struct task_struct *task)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (bpf_core_field_exists(task->thread_info.status))
+		return task->thread_info.status & TS_COMPAT;
+#endif
+	return false;
+}
+
 static __always_inline void fill_task(struct amber_task_ctx *t, struct task_struct *task)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -396,6 +430,8 @@ static __always_inline void fill_task(struct amber_task_ctx *t, struct task_stru
 	t->user_ns = cred->user_ns->ns.inum;
 	t->cgroup_id = bpf_get_current_cgroup_id();
 	t->flags = (task->flags & PF_KTHREAD) ? AMBER_TASK_KTHREAD : 0;
+	if (task_in_compat_syscall(task))
+		t->flags |= AMBER_TASK_COMPAT;
 	bpf_get_current_comm(t->comm, sizeof(t->comm));
 	struct kernfs_node *kn = task_cgroup_v1_kn(task);
 	t->cgroup_v1_id = kn ? kernfs_id(kn) : 0;

@@ -12,6 +12,11 @@
 #define AMBER_REC_EVENT 1   // a kernel event
 #define AMBER_REC_CGROUP 2  // first sight of a v1 cgroup: task.cgroup_v1_id and its path (STR_CGROUP)
 
+// The cgroup key of a task (bpf/common.bpf.h task_cgroup_key, record/decoder.h cgroup_key()):
+// the kernfs id of its v1 container cgroup when that is not a hierarchy's root, else its v2
+// cgroup id with this bit set. The --containers-only map amber_host_cgroups is keyed by it.
+#define AMBER_CGROUP_KEY_V2 (1ULL << 63)
+
 // Ops: the wire values of store::Op (store/capture.capnp `Op`), for the ops the kernel side emits.
 #define AMBER_OP_FORK 1
 #define AMBER_OP_EXEC 2
@@ -120,8 +125,18 @@
 #define AMBER_EXEC_SETGID 8
 #define AMBER_EXEC_ARGV_TRUNCATED 16
 
-// Task flags; equal to store::kTaskFlag*.
+// Task flags; store::kTaskFlagKernelThread and store::kTaskFlagCompatSyscall.
 #define AMBER_TASK_KTHREAD 1
+#define AMBER_TASK_COMPAT 2  // the task is in a syscall made through the 32-bit (ia32) entry
+
+// How an ia32 syscall's arguments become those of the x86-64 syscall whose exit handler reads
+// them (ia32_fixes[] in bpf/syscall.bpf.h, filled from record/syscall_table.cc).
+#define AMBER_IA32_ID16_ARG0 1     // a 16-bit uid/gid (old_uid_t): 0xffff means -1
+#define AMBER_IA32_ID16_ARG1 2
+#define AMBER_IA32_ID16_ARG2 4
+#define AMBER_IA32_NO_ARG1 8       // oldumount(name): one argument, flags 0
+#define AMBER_IA32_MMAP_STRUCT 16  // old_mmap(struct mmap_arg_struct32 *): six u32 in memory
+#define AMBER_IA32_SOCKETCALL 32   // socketcall(call, u32 *args): the call picks the syscall
 
 struct amber_task_ctx {
   unsigned long long start_ns;      // group leader's start_boottime

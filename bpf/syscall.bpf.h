@@ -5,14 +5,16 @@
  * reads the arguments and the strings then (the user buffers are still there and were just
  * faulted in by the syscall itself) and emits one event carrying the return value.
  *
- * Most handlers take their arguments from the saved user registers at exit: the syscall does not
- * change them (execve does, and x0 on arm64 holds the return value, hence orig_x0). Only the ops
+ * sys_exit decodes the syscall from the saved user registers (the syscall does not change them;
+ * execve does, and x0 on arm64 holds the return value, hence orig_x0) into x86-64 terms
+ * (amber_sys_decode: an ia32 syscall becomes the x86-64 one it is, see ia32_native_nr) and leaves
+ * the result in amber_exiting for the handler it tail-calls by that x86-64 number. Only the ops
  * that need the state from before the call go through amber_inflight, stored by sys_enter under
  * the thread id (op_keeps_enter_state): the credentials before a setuid-family call or an exec
  * (to report the change), the clone flags (read by sched_process_fork) and the pre-call namespaces
  * for unshare and setns, so that the filters (containers only, --ns) judge a task by where the
- * call started (a setns out of a container is evidence). Every other syscall costs sys_enter one
- * array read. amber_inflight is LRU, so entries of tasks that never returned (killed in the
+ * call started (a setns out of a container is evidence). Every other syscall costs sys_enter and
+ * sys_exit at most three array reads (nr_maybe_traced). amber_inflight is LRU, so entries of tasks that never returned (killed in the
  * syscall, exit_group) age out.
  *
  * Why raw sys_enter/sys_exit and not the per-syscall tracepoints (syscalls/sys_enter_<name>):
@@ -30,10 +32,10 @@
 #include "bpf/common.bpf.h"
 
 struct amber_inflight {
-	u64 args[6];
-	u32 nr;
+	u64 args[6];   /* x86-64 argument order, whatever the entry (see sys_decode) */
+	u32 nr;        /* x86-64 number, also for an ia32 syscall (translated) */
 	u16 op;
-	u16 reserved;
+	u16 compat;    /* 1: entered through the ia32 entry (pointers in user structs are 32-bit) */
 	u32 old_uid;
 	u32 old_euid;
 };
@@ -47,6 +49,15 @@ struct {
 
 /* Op for each traced syscall number (0: not traced), set by the loader. */
 const volatile __u8 raw_op_of_nr[512] = {};
+
+/* 32-bit syscalls (x86-64's ia32 entry: int $0x80, sysenter, a 32-bit binary's syscall) carry the
+ * i386 numbers and argument registers (bx cx dx si di bp, 32 bits each). Each ia32 number the
+ * recorder understands maps to the x86-64 number whose exit handler reads the same arguments
+ * (0: not traced; ia32 setuid16 to setuid, mmap2 to mmap, ...) and the AMBER_IA32_* fixes its
+ * arguments need first. Set by the loader from record/syscall_table.cc. A compat syscall is never
+ * looked up in raw_op_of_nr by its own number: ia32 165 (getresuid) is not x86-64 165 (mount). */
+const volatile __u16 ia32_native_nr[512] = {};
+const volatile __u8 ia32_fixes[512] = {};
 
 /* The ops whose exit handler needs what sys_enter saw (see the top of this file). */
 static __always_inline bool op_keeps_enter_state(u32 op)
@@ -78,41 +89,202 @@ static __always_inline bool op_keeps_enter_state(u32 op)
 #error "amber: syscall registers unknown for this architecture"
 #endif
 
-static __always_inline void regs_args(struct amber_inflight *in, struct pt_regs *regs)
+/* A syscall number already checked to be below 512, as an index the verifier accepts: the
+ * compiler drops a plain `& 511` it knows to be redundant, and the check it keeps may be made on
+ * another register than the index. */
+static __always_inline u32 nr_index(u32 nr)
 {
-	in->args[0] = SYSCALL_ARG0(regs);
-	in->args[1] = SYSCALL_ARG1(regs);
-	in->args[2] = SYSCALL_ARG2(regs);
-	in->args[3] = SYSCALL_ARG3(regs);
-	in->args[4] = SYSCALL_ARG4(regs);
-	in->args[5] = SYSCALL_ARG5(regs);
+	asm volatile("%[nr] &= 511" : [nr] "+r"(nr));
+	return nr;
 }
 
-/* At exit: the arguments and op of the current syscall into *out, and whether the event is
- * wanted. From amber_inflight (taken out) for the ops that keep enter state, where sys_enter
- * already applied the filters; from the registers for the others, filtered here. */
-static __always_inline bool sys_take(struct amber_inflight *out, struct pt_regs *regs)
+/* Could this number be a traced syscall, native or ia32? Up to three array reads: the cheap test
+ * every syscall of the host passes before anything else is read. */
+static __always_inline bool nr_maybe_traced(u32 nr)
 {
-	u32 nr = SYSCALL_NR(regs);
 	if (nr >= 512)
 		return false;
-	u32 op = raw_op_of_nr[nr];
-	if (op_keeps_enter_state(op)) {
+	nr = nr_index(nr);
+	return raw_op_of_nr[nr] || ia32_native_nr[nr] || ia32_fixes[nr];
+}
+
+#if defined(__TARGET_ARCH_x86)
+#define SOCKETCALL_BIND 2
+#define SOCKETCALL_CONNECT 3
+#define SOCKETCALL_LISTEN 4
+#define SOCKETCALL_ACCEPT 5
+#define SOCKETCALL_ACCEPT4 18
+
+/* The x86-64 number for a socketcall(2) call number (the native syscalls the recorder traces). */
+static __always_inline u32 socketcall_native_nr(u32 call)
+{
+	switch (call) {
+	case SOCKETCALL_BIND: return 49;
+	case SOCKETCALL_CONNECT: return 42;
+	case SOCKETCALL_LISTEN: return 50;
+	case SOCKETCALL_ACCEPT: return 43;
+	case SOCKETCALL_ACCEPT4: return 288;
+	default: return 0;
+	}
+}
+
+/* The AMBER_IA32_* fixes of ia32 syscall `nr` applied to in->args (holding the 32-bit registers
+ * in ia32 order); returns the x86-64 number to record it as, 0 when not traced. Global, not
+ * inlined: verified once rather than in each of the hundred exit handlers, whose load time it
+ * would multiply (its branches times theirs). */
+__noinline int amber_ia32_fix(struct amber_inflight *in, u32 nr)
+{
+	if (!in || nr >= 512)
+		return 0;
+	nr = nr_index(nr);
+	u8 fixes = ia32_fixes[nr];
+	u32 native = ia32_native_nr[nr];
+	if (fixes & AMBER_IA32_SOCKETCALL) {
+		u32 call = in->args[0];
+		u32 a[4] = {};
+		native = socketcall_native_nr(call);
+		if (!native)
+			return 0;
+		/* the call's own arguments, u32 each; a failed read leaves zeros (the call failed
+		 * with EFAULT too) */
+		void *p = (void *)in->args[1];
+		if (call == SOCKETCALL_LISTEN)
+			bpf_probe_read_user(a, 8, p);
+		else if (call == SOCKETCALL_ACCEPT4)
+			bpf_probe_read_user(a, 16, p);
+		else
+			bpf_probe_read_user(a, 12, p);
+		for (int i = 0; i < 4; i++)
+			in->args[i] = a[i];
+		in->args[4] = in->args[5] = 0;
+	} else if (fixes & AMBER_IA32_MMAP_STRUCT) {
+		u32 a[6] = {};
+		bpf_probe_read_user(a, sizeof(a), (void *)in->args[0]);
+		for (int i = 0; i < 6; i++)
+			in->args[i] = a[i];
+	}
+	for (int i = 0; i < 3; i++) {
+		if (fixes & (AMBER_IA32_ID16_ARG0 << i)) {
+			u32 id = (u16)in->args[i];
+			in->args[i] = id == 0xffff ? 0xffffffffu : id;
+		}
+	}
+	if (fixes & AMBER_IA32_NO_ARG1)
+		in->args[1] = 0;
+	return native < 512 ? native : 0;
+}
+
+#endif
+
+/* The saved user registers a syscall's number and arguments come from, both ways. */
+struct amber_sys_regs {
+	u64 nr;
+	u64 args[6];   /* 64-bit entry: di si dx r10 r8 r9 (arm64: x0..x5) */
+	u64 args32[6]; /* ia32 entry: bx cx dx si di bp (x86-64 only) */
+	u64 compat;    /* the syscall came through the ia32 entry (x86-64) or from AArch32 (arm64) */
+};
+
+/* The current syscall in x86-64 terms into *in (number, arguments, compat), and its op; 0 when it
+ * is not traced. A compat syscall goes through the ia32 tables only, never raw_op_of_nr by its own
+ * number. arm64: the syscalls of AArch32 tasks are not traced; their numbers are not translated.
+ * Called by sys_enter and sys_exit only (the exit handlers read what sys_exit decoded), and
+ * global: the callers are verified along one path after it, not once per case. */
+__noinline u32 amber_sys_decode(struct amber_inflight *in, const struct amber_sys_regs *r)
+{
+	if (!in || !r)
+		return 0;
+	u32 nr = r->nr;
+	if (!nr_maybe_traced(nr))
+		return 0;
+	nr = nr_index(nr);
+	if (r->compat) {
+#if defined(__TARGET_ARCH_x86)
+		in->compat = 1;
+		for (int i = 0; i < 6; i++)
+			in->args[i] = (u32)r->args32[i]; /* compat wrappers use the low halves only */
+		int native = amber_ia32_fix(in, nr);
+		if (native <= 0 || native >= 512)
+			return 0;
+		in->nr = native;
+		return raw_op_of_nr[nr_index(native)];
+#else
+		return 0;
+#endif
+	}
+	in->compat = 0;
+	in->nr = nr;
+	for (int i = 0; i < 6; i++)
+		in->args[i] = r->args[i];
+	return raw_op_of_nr[nr];
+}
+
+/* The registers of the current syscall, for amber_sys_decode. */
+static __always_inline void sys_regs(struct amber_sys_regs *r, struct pt_regs *regs)
+{
+	r->nr = (u32)SYSCALL_NR(regs); /* the kernel dispatches on the low 32 bits */
+	r->args[0] = SYSCALL_ARG0(regs);
+	r->args[1] = SYSCALL_ARG1(regs);
+	r->args[2] = SYSCALL_ARG2(regs);
+	r->args[3] = SYSCALL_ARG3(regs);
+	r->args[4] = SYSCALL_ARG4(regs);
+	r->args[5] = SYSCALL_ARG5(regs);
+#if defined(__TARGET_ARCH_x86)
+	r->compat = task_in_compat_syscall(bpf_get_current_task_btf());
+	r->args32[0] = regs->bx;
+	r->args32[1] = regs->cx;
+	r->args32[2] = regs->dx;
+	r->args32[3] = regs->si;
+	r->args32[4] = regs->di;
+	r->args32[5] = regs->bp;
+#elif defined(__TARGET_ARCH_arm64)
+	r->compat = (regs->pstate & 0x10) != 0; /* PSR_MODE32_BIT */
+	for (int i = 0; i < 6; i++)
+		r->args32[i] = 0;
+#endif
+}
+
+static __always_inline u32 sys_decode(struct amber_inflight *in, struct pt_regs *regs)
+{
+	struct amber_sys_regs r;
+	sys_regs(&r, regs);
+	/* an op is a u8 (raw_op_of_nr): the mask tells the verifier, for which the global
+	 * function's result is any scalar */
+	return amber_sys_decode(in, &r) & 0xff;
+}
+
+/* The syscall handle_sys_exit decoded, for the exit handler it tail-calls: the handlers do not
+ * decode again. Per CPU, and nothing runs on that CPU between the write and the tail call. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct amber_inflight);
+} amber_exiting SEC(".maps");
+
+/* In an exit handler: the arguments and op of the current syscall (in amber_exiting), or NULL
+ * when the event is not wanted. For the ops that keep enter state, amber_inflight's entry
+ * (taken out) replaces what sys_exit decoded, and sys_enter already applied the filters; the
+ * others are filtered here. The handlers read the map value in place: a copy on the stack costs
+ * the verifier a state per argument at every branch (the load time of ~100 handlers). */
+static __always_inline struct amber_inflight *sys_take(void)
+{
+	u32 zero = 0;
+	struct amber_inflight *cur = bpf_map_lookup_elem(&amber_exiting, &zero);
+	if (!cur)
+		return NULL;
+	if (op_keeps_enter_state(cur->op)) {
 		u32 tid = (u32)bpf_get_current_pid_tgid();
 		struct amber_inflight *in = bpf_map_lookup_elem(&amber_inflight, &tid);
 		if (!in)
-			return false;
-		__builtin_memcpy(out, in, sizeof(*out));
+			return NULL;
+		__builtin_memcpy(cur, in, sizeof(*cur));
 		bpf_map_delete_elem(&amber_inflight, &tid);
-		return true;
+		return cur;
 	}
-	if (!current_wanted(op))
-		return false;
-	regs_args(out, regs);
-	out->nr = nr;
-	out->op = op;
-	out->old_uid = out->old_euid = 0;
-	return true;
+	if (!current_wanted(cur->op))
+		return NULL;
+	cur->old_uid = cur->old_euid = 0;
+	return cur;
 }
 
 /* Exit handlers by syscall number: handle_sys_exit tail-calls into them. Filled by the loader from
@@ -131,10 +303,10 @@ struct {
 	SEC("tp_btf/sys_exit")                                                               \
 	int BPF_PROG(handle_exit_##name, struct pt_regs *regs, long ret)                     \
 	{                                                                                    \
-		struct amber_inflight in;                                                    \
-		if (!sys_take(&in, regs))                                                    \
+		struct amber_inflight *in = sys_take();                                      \
+		if (!in)                                                                     \
 			return 0;                                                            \
-		return handler(&in, ret);                                                    \
+		return handler(in, ret);                                                     \
 	}
 
 /* `nargs` and `op` document the call; the op of each number comes from the loader's table. */

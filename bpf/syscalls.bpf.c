@@ -189,26 +189,30 @@ AMBER_SYSCALL(kexec_file_load, 5, AMBER_OP_KEXEC_FILE_LOAD, control_exit)
 #define NR_MPROTECT 10
 #define NR_CLONE3 435
 
-/* Every syscall of the host passes here; most return after one array read (bpf/syscall.bpf.h). */
+/* Every syscall of the host passes here; most return after at most three array reads
+ * (nr_maybe_traced). */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
-	if ((u64)id >= 512)
+	if (!nr_maybe_traced(id))
 		return 0;
-	u32 op = raw_op_of_nr[id];
-	if (!op_keeps_enter_state(op) || !current_wanted(op))
+	/* Only the ops that keep enter state go on: is this number one of them, natively or as an
+	 * ia32 number? (Which of the two it is, sys_decode tells.) */
+	u32 nr = nr_index(id);
+	if (!op_keeps_enter_state(raw_op_of_nr[nr]) &&
+	    !op_keeps_enter_state(raw_op_of_nr[nr_index(ia32_native_nr[nr])]))
 		return 0;
 	struct amber_inflight in;
-	regs_args(&in, regs);
+	u32 op = sys_decode(&in, regs);
+	if (!op_keeps_enter_state(op) || !current_wanted(op))
+		return 0;
 	/* clone3 passes its flags in a user struct: args[0] then holds the flags. */
-	if (id == NR_CLONE3) {
+	if (in.nr == NR_CLONE3) {
 		u64 flags = 0;
 		bpf_probe_read_user(&flags, sizeof(flags), (void *)in.args[0]);
 		in.args[0] = flags;
 	}
-	in.nr = id;
 	in.op = op;
-	in.reserved = 0;
 	const struct cred *cred = bpf_get_current_task_btf()->cred;
 	in.old_uid = cred->uid.val;
 	in.old_euid = cred->euid.val;
@@ -220,19 +224,26 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
-	u64 nr = SYSCALL_NR(regs);
-	if (nr >= 512)
+	if (!nr_maybe_traced(SYSCALL_NR(regs)))
 		return 0;
-	u32 op = raw_op_of_nr[nr];
+	u32 zero = 0;
+	struct amber_inflight *in = bpf_map_lookup_elem(&amber_exiting, &zero);
+	if (!in)
+		return 0;
+	u32 op = sys_decode(in, regs);
 	if (!op)
 		return 0;
+	in->op = op;
+	u32 nr = nr_index(in->nr);
 	/* mmap and mprotect are frequent: only executable requests (anonymous ones for mmap: every
 	 * shared library maps its text executable) go on to the handler. */
 	if (nr == NR_MMAP || nr == NR_MPROTECT) {
-		u64 prot = SYSCALL_ARG2(regs);
-		if (!(prot & PROT_EXEC) || (nr == NR_MMAP && !(SYSCALL_ARG3(regs) & MAP_ANONYMOUS)))
+		u64 prot = in->args[2];
+		if (!(prot & PROT_EXEC) || (nr == NR_MMAP && !(in->args[3] & MAP_ANONYMOUS)))
 			return 0;
 	}
+	/* By the x86-64 number: an ia32 syscall reaches the handler of its x86-64 equivalent, which
+	 * reads what was decoded here (amber_exiting). */
 	bpf_tail_call(ctx, &amber_exit_progs, nr);
 	/* No handler for this number: forget the arguments. */
 	if (op_keeps_enter_state(op)) {
@@ -407,8 +418,8 @@ static __always_inline int target_exit(struct amber_inflight *in, long ret)
 	case AMBER_OP_PROCESS_VM_READV: { /* (pid, lvec, liovcnt, rvec, riovcnt, flags) */
 		e->args[0] = host_pid_of_vnr(a[0]);
 		e->args[2] = ret > 0 ? ret : 0;
-		u64 base = 0;
-		bpf_probe_read_user(&base, sizeof(base), (void *)a[3]);
+		u64 base = 0; /* rvec[0].iov_base: a compat iovec is two u32 */
+		bpf_probe_read_user(&base, in->compat ? 4 : sizeof(base), (void *)a[3]);
 		e->args[3] = base;
 		break;
 	}

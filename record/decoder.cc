@@ -285,7 +285,9 @@ Decoder::Kind Decoder::Decode(std::span<const uint8_t> record, store::Event* eve
   c.cgroup_id = t.cgroup_id;
   // record/cgroup_path.h's rule: the kernel's v1 choice unless it is the root, then v2.
   const std::string& v1_path = CgroupPath(t.cgroup_v1_id);
-  if (!v1_path.empty() && v1_path != "/") {
+  const bool v1_chosen = !v1_path.empty() && v1_path != "/";
+  cgroup_key_ = v1_chosen ? t.cgroup_v1_id : t.cgroup_id | AMBER_CGROUP_KEY_V2;
+  if (v1_chosen) {
     c.cgroup_path = v1_path;
   } else if (const std::string& v2_path = UnifiedPath(t.cgroup_id); !v2_path.empty()) {
     c.cgroup_path = v2_path;
@@ -295,6 +297,7 @@ Decoder::Kind Decoder::Decode(std::span<const uint8_t> record, store::Event* eve
   c.container_id.clear();
   c.comm.assign(t.comm, strnlen(t.comm, sizeof(t.comm)));
   c.flags = (t.flags & AMBER_TASK_KTHREAD) ? store::kTaskFlagKernelThread : 0;
+  if (t.flags & AMBER_TASK_COMPAT) c.flags |= store::kTaskFlagCompatSyscall;
 
   const auto* a = e.args;
   const Strings& s = strings;

@@ -42,6 +42,10 @@ class Decoder {
   // directory has that inode.
   const std::string& UnifiedPath(uint64_t cgroup_id);
 
+  // The cgroup key of the last event decoded: the id of the cgroup its cgroup_path was taken
+  // from, as the kernel computes it (AMBER_CGROUP_KEY_V2 in bpf/events.h).
+  uint64_t cgroup_key() const { return cgroup_key_; }
+
   uint64_t malformed() const { return malformed_; }
   uint64_t cgroup_scans() const { return scans_; }
 
@@ -58,6 +62,7 @@ class Decoder {
   std::string unknown_unified_;  // UnifiedPath's answer for a miss it does not remember
   uint64_t malformed_ = 0;
   uint64_t scans_ = 0;
+  uint64_t cgroup_key_ = 0;
 };
 
 // Helpers, exposed for tests.

@@ -75,6 +75,7 @@ struct BpfLoader::Impl {
   std::vector<Unit> units;  // in load order; destroyed in reverse
   ring_buffer* rb = nullptr;
   int losses_fd = -1;
+  int host_cgroups_fd = -1;
   RecordHandler handler;
 
   ~Impl() {
@@ -99,8 +100,6 @@ void SetCommonRodata(Rodata* r, const LoaderSettings& s) {
   r->amber_self_tgid = s.self_tgid;
   r->filter_tgid = s.filter_tgid;
   r->containers_only = s.containers_only;
-  r->host_pid_ns = s.host_pid_ns;
-  r->host_mnt_ns = s.host_mnt_ns;
   r->filter_cgroup_v1_id = s.filter_cgroup_v1_id;
   r->filter_ns_inum = s.filter_ns_inum;
   r->profile_full = s.profile_full;
@@ -173,7 +172,8 @@ Unit MakeUnit(const std::string& name, Skel* skel, void (*destroy)(Skel*), int (
 
 Status ReuseSharedMaps(bpf_object* from, bpf_object* to) {
   for (const char* name : {"amber_events", "amber_losses", "amber_cgroups_sent", "amber_followed",
-                           "amber_inflight", "amber_exit_progs"}) {
+                           "amber_host_cgroups", "amber_inflight", "amber_exiting",
+                           "amber_exit_progs"}) {
     bpf_map* src = bpf_object__find_map_by_name(from, name);
     bpf_map* dst = bpf_object__find_map_by_name(to, name);
     if (!src || !dst) return Status::Internal(std::string("share map ") + name + ": missing");
@@ -230,6 +230,23 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
     syscalls->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
     process->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
   }
+  // ia32 syscalls (x86-64 only): every one is mapped; the BPF side then asks raw_op_of_nr
+  // whether the x86-64 equivalent's op is on.
+#if defined(__x86_64__)
+  for (const Ia32SyscallInfo& ia32 : Ia32Syscalls()) {
+    const SyscallInfo* native = ia32.native.empty() ? nullptr : FindSyscall(ia32.native);
+    if (ia32.nr >= 512 || (!native && !ia32.native.empty())) {
+      btf__free(vmlinux);
+      return Status::Internal("ia32 syscall " + std::to_string(ia32.nr) + ": no x86-64 " +
+                              std::string(ia32.native));
+    }
+    uint16_t native_nr = native ? static_cast<uint16_t>(native->nr) : 0;
+    syscalls->rodata->ia32_native_nr[ia32.nr] = native_nr;
+    process->rodata->ia32_native_nr[ia32.nr] = native_nr;
+    syscalls->rodata->ia32_fixes[ia32.nr] = ia32.fixes;
+    process->rodata->ia32_fixes[ia32.nr] = ia32.fixes;
+  }
+#endif
   int err = bpf_map__set_max_entries(process->maps.amber_events, settings.ringbuf_bytes);
   if (err) {
     btf__free(vmlinux);
@@ -297,6 +314,7 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
                               nullptr);
   if (!impl->rb) return Status::Internal("create ring buffer consumer: " + ErrnoText(errno));
   impl->losses_fd = bpf_map__fd(process->maps.amber_losses);
+  impl->host_cgroups_fd = bpf_map__fd(process->maps.amber_host_cgroups);
 
   auto loader = std::unique_ptr<BpfLoader>(new BpfLoader(std::move(impl)));
   loader->probes_ = std::move(probes);
@@ -326,6 +344,15 @@ Result<std::vector<amber_loss_counters>> BpfLoader::ReadLossCounters() const {
     return Status::IOError("read loss counters: " + ErrnoText(errno));
   }
   return values;
+}
+
+Status BpfLoader::AddHostCgroup(uint64_t cgroup_key) {
+  uint8_t one = 1;
+  if (bpf_map_update_elem(impl_->host_cgroups_fd, &cgroup_key, &one, BPF_ANY) != 0) {
+    return Status::ResourceExhausted("add host cgroup " + std::to_string(cgroup_key) + ": " +
+                                     ErrnoText(errno));
+  }
+  return Status::Ok();
 }
 
 Status CheckPrerequisites() {

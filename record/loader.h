@@ -29,9 +29,7 @@ namespace amber::record {
 struct LoaderSettings {
   uint32_t self_tgid = 0;        // never traced
   uint32_t filter_tgid = 0;      // nonzero: only this process and its descendants
-  bool containers_only = false;  // only tasks outside the host pid or mount namespace
-  uint32_t host_pid_ns = 0;
-  uint32_t host_mnt_ns = 0;
+  bool containers_only = false;  // drop tasks of the cgroups AddHostCgroup() named
   uint64_t filter_cgroup_v1_id = 0;  // kernfs id (inode) of a v1 cgroup directory
   uint32_t filter_ns_inum = 0;
   bool profile_full = false;  // every open, not only writes and sensitive paths
@@ -62,6 +60,10 @@ class BpfLoader {
   Result<int> Poll(int timeout_ms);
   // The per-CPU loss counters, one entry per possible CPU.
   Result<std::vector<amber_loss_counters>> ReadLossCounters() const;
+  // With containers_only: the kernel drops the events of this cgroup key (AMBER_CGROUP_KEY_V2 in
+  // bpf/events.h) from now on. ResourceExhausted when the map is full (its events then keep
+  // coming and are dropped in user space).
+  Status AddHostCgroup(uint64_t cgroup_key);
 
  private:
   struct Impl;

@@ -62,7 +62,7 @@ Result<ParsedCommandLine> ParseCommandLine(int argc, const char* const* argv) {
       ("help,h", "this text")
       ("output,o", po::value(&o.output), "capture file to write")
       ("duration,d", po::value(&duration), "stop after this long (e.g. 30s, 5m, 1h)")
-      ("containers-only", po::bool_switch(&o.containers_only), "only tasks in containers (not the host's pid or mount namespace)")
+      ("containers-only", po::bool_switch(&o.containers_only), "only tasks in containers: by cgroup, one a container runtime claims (a new cgroup's events wait up to 2 s for that)")
       ("profile", po::value(&o.profile)->default_value("default"), "default (opens for write and of sensitive paths) or full (every open)")
       ("ringbuf-size", po::value(&ringbuf), "ring buffer size, a power of two (default 16M)")
       ("rotate-size", po::value(&rotate_size), "start a new file past this size (e.g. 100M)")

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "record/container_resolver.h"
+#include "record/containers_only.h"
 #include "record/decoder.h"
 #include "record/host_info.h"
 #include "record/loader.h"
@@ -135,8 +136,6 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
   ls.self_tgid = static_cast<uint32_t>(getpid());
   ls.filter_tgid = o.filter_pid;
   ls.containers_only = o.containers_only;
-  ls.host_pid_ns = NamespaceInode("1", "pid");
-  ls.host_mnt_ns = NamespaceInode("1", "mnt");
   ls.filter_ns_inum = o.filter_ns;
   ls.profile_full = o.profile == "full";
   ls.ringbuf_bytes = o.ringbuf_bytes;
@@ -184,23 +183,47 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
     }
   };
 
-  auto handler = [&](std::span<const uint8_t> record) {
-    if (decoder.Decode(record, &event) != Decoder::Kind::kEvent) return;
+  auto write_event = [&](store::Event& e) {
     if (!write_error.ok()) {
       user_drops++;
       return;
     }
-    attribute_container(&event.context);
-    Status s = writer->AppendEvent(event);
+    attribute_container(&e.context);
+    Status s = writer->AppendEvent(e);
     if (!s.ok()) {
       write_error = s;
       user_drops++;
     }
   };
 
+  // --containers-only: the kernel drops the cgroups this filter names the host's; it decides
+  // each cgroup (record/containers_only.h). Set once the loader exists.
+  BpfLoader* bpf = nullptr;
+  uint64_t host_cgroups_unmapped = 0;
+  std::optional<ContainersOnlyFilter> containers_only;
+  if (o.containers_only) {
+    containers_only.emplace(
+        ContainersOnlyOptions{},
+        [&](std::string_view path) { return resolver.ContainerIdFor(path); }, write_event,
+        [&](uint64_t key) {
+          if (!bpf || !bpf->AddHostCgroup(key).ok()) host_cgroups_unmapped++;
+        });
+  }
+
+  auto handler = [&](std::span<const uint8_t> record) {
+    if (decoder.Decode(record, &event) != Decoder::Kind::kEvent) return;
+    if (containers_only) {
+      containers_only->Offer(decoder.cgroup_key(), std::move(event), BootTimeNs());
+      event = store::Event{};
+      return;
+    }
+    write_event(event);
+  };
+
   // Load and attach first, so nothing started from here on is missed.
   Result<std::unique_ptr<BpfLoader>> loader = BpfLoader::Start(ls, handler);
   if (!loader.ok()) return loader.status();
+  bpf = loader->get();
 
   store::CaptureHeader header;
   header.host = ReadHostInfo();
@@ -285,6 +308,10 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
                       {"kernel_truncations", losses.total(&amber_loss_counters::truncations)},
                       {"malformed_records", decoder.malformed()},
                       {"cgroup_scans", decoder.cgroup_scans()}};
+    if (containers_only) {
+      stats.counters.push_back({"host_events_dropped", containers_only->dropped()});
+      stats.counters.push_back({"host_cgroups_unmapped", host_cgroups_unmapped});
+    }
     if (write_error.ok()) {
       Status s = writer->AppendStats(stats);
       if (!s.ok()) write_error = s;
@@ -317,6 +344,7 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
       break;
     }
     uint64_t now = BootTimeNs();
+    if (containers_only) containers_only->Tick(now);
     if (now >= next_second_ns) {
       per_second(now, false);
       next_second_ns = now + kSecondNs;
@@ -335,6 +363,7 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
   // Drain what the kernel already handed over, then the last window's losses and statistics.
   if (write_error.ok()) {
     (void)(*loader)->Consume();
+    if (containers_only) containers_only->Finish(BootTimeNs());
     per_second(BootTimeNs(), true);
   }
   Status closed = writer->Close(stop_reason);

@@ -25,7 +25,7 @@ namespace amber::record {
 struct RecorderOptions {
   std::string output;
   uint64_t duration_ns = 0;  // 0: until stopped
-  bool containers_only = false;
+  bool containers_only = false;  // by cgroup: record/containers_only.h
   std::string profile = "default";  // default | full
   uint32_t ringbuf_bytes = 16u << 20;
   uint64_t rotate_bytes = 0;

@@ -1,4 +1,5 @@
-// The syscalls amber-record traces: tracepoint name, x86-64 number and the op it yields.
+// The syscalls amber-record traces: tracepoint name, x86-64 number and the op it yields, and the
+// 32-bit (ia32) syscalls recorded as one of them.
 //
 // Used by the loader to tell which BPF programs an op needs (so disabled ops are not attached),
 // to route syscalls without a per-syscall tracepoint through the raw sys_enter/sys_exit programs,
@@ -21,6 +22,18 @@ struct SyscallInfo {
 };
 
 std::span<const SyscallInfo> TracedSyscalls();
+
+// A 32-bit x86 (ia32) syscall the recorder understands, recorded as the op of the x86-64 syscall
+// whose exit handler reads the same arguments once `fixes` (AMBER_IA32_*, bpf/events.h) adapted
+// them: setuid16 as setuid with 0xffff meaning -1, mmap2 as mmap, socketcall's connect as
+// connect. ia32 syscalls not listed are not traced (docs/capture-format.md, "32-bit syscalls").
+struct Ia32SyscallInfo {
+  uint32_t nr;              // i386 number (arch/x86/entry/syscalls/syscall_32.tbl)
+  std::string_view native;  // its TracedSyscalls() name; empty for socketcall (call decides)
+  uint8_t fixes;
+};
+
+std::span<const Ia32SyscallInfo> Ia32Syscalls();
 // nullptr when the name is not one of TracedSyscalls().
 const SyscallInfo* FindSyscall(std::string_view tracepoint);
 

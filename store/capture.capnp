@@ -78,6 +78,8 @@ struct TaskContext {
 
 const taskFlagKernelThread :UInt32 = 1;   # The task is a kernel thread (PF_KTHREAD).
 const taskFlagRecorder :UInt32 = 2;       # The task belongs to the recorder itself (never normally written).
+const taskFlagCompatSyscall :UInt32 = 4;  # The event's syscall came through the 32-bit (ia32) entry: op and
+                                          # arguments are translated (docs/capture-format.md, "32-bit syscalls").
 
 enum Op {
   # What happened. The wire value is stable forever; append only.

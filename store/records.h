@@ -69,6 +69,7 @@ struct TaskContext {
 };
 inline constexpr uint32_t kTaskFlagKernelThread = 1;
 inline constexpr uint32_t kTaskFlagRecorder = 2;
+inline constexpr uint32_t kTaskFlagCompatSyscall = 4;  // capture.capnp taskFlagCompatSyscall
 
 // Event payloads, one per union member ("family") of capture.capnp's Event.
 struct NoArgs {

@@ -34,192 +34,17 @@
 #include "store/capture_reader.h"
 #include "store/file.h"
 #include "store/records.h"
+#include "tests/record/recording.h"
 
 namespace amber {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace recording_test;
 using store::Op;
 
-const std::string kRecorder = std::string(AMBER_BINARY_DIR) + "/record/amber-record";
 constexpr uint64_t kCloneNewUser = 0x10000000;
 constexpr int kTcpPort = 7777;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs argv with stdin from /dev/null and stdout+stderr appended to `log` (or to `out` for stdout
-// when given); returns the exit status.
-int RunCommand(const std::vector<std::string>& argv, const fs::path& log, const fs::path& out = {}) {
-  pid_t child = fork();
-  if (child < 0) return -1;
-  if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    int so = out.empty() ? err : open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || err < 0 || so < 0) _exit(126);
-    dup2(in, 0);
-    dup2(so, 1);
-    dup2(err, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  if (waitpid(child, &status, 0) != child) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  pid_t child = fork();
-  if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (in < 0 || err < 0) _exit(126);
-    dup2(in, 0);
-    dup2(err, 1);
-    dup2(err, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return child;
-}
-
-int WaitExit(pid_t pid) {
-  int st = 0;
-  if (waitpid(pid, &st, 0) != pid) return -1;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-bool OnPath(const std::string& name) {
-  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
-    if (access((std::string(dir) + "/" + name).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-uint64_t NsInode(uint32_t pid, const char* ns) {
-  struct stat st;
-  std::string path = "/proc/" + std::to_string(pid) + "/ns/" + ns;
-  return stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
-}
-
-// Everything a capture holds, read with the store library as amber-replay reads it.
-struct Capture {
-  store::Verdict verdict = store::Verdict::kCorrupt;
-  std::string problems;
-  std::vector<store::Event> events;
-  std::vector<store::ProcessRecord> processes;
-  std::vector<store::ContainerRecord> containers;
-
-  std::vector<const store::Event*> Where(const std::function<bool(const store::Event&)>& pred) const {
-    std::vector<const store::Event*> out;
-    for (const store::Event& e : events) {
-      if (pred(e)) out.push_back(&e);
-    }
-    return out;
-  }
-  const store::ProcessRecord* Process(uint32_t pid) const {
-    for (const store::ProcessRecord& p : processes) {
-      if (p.context.pid == pid) return &p;
-    }
-    return nullptr;
-  }
-};
-
-Capture ReadCapture(const std::string& path) {
-  Capture c;
-  store::PosixEnv env;
-  Result<std::unique_ptr<store::CaptureReader>> reader = store::CaptureReader::Open(&env, path);
-  if (!reader.ok()) {
-    c.problems = reader.status().ToString();
-    return c;
-  }
-  store::Chunk chunk;
-  while ((*reader)->Next(&chunk)) {
-    for (store::Event& e : chunk.body.events) c.events.push_back(std::move(e));
-    for (store::ProcessRecord& p : chunk.body.processes) c.processes.push_back(std::move(p));
-    for (store::ContainerRecord& r : chunk.body.containers) c.containers.push_back(std::move(r));
-  }
-  c.verdict = (*reader)->verdict();
-  for (const store::Problem& p : (*reader)->problems()) c.problems += p.message + "; ";
-  return c;
-}
-
-template <typename T>
-const T* Args(const store::Event* e) {
-  return e == nullptr ? nullptr : std::get_if<T>(&e->args);
-}
-
-bool HasArgv(const store::Event& e, const std::vector<std::string>& argv) {
-  const auto* x = std::get_if<store::ExecArgs>(&e.args);
-  return e.op == Op::kExec && e.ret == 0 && x != nullptr && x->argv == argv;
-}
-
-std::string Get(const store::KeyValues& kvs, const std::string& key) {
-  for (const auto& [k, v] : kvs) {
-    if (k == key) return v;
-  }
-  return "";
-}
-
-// Base: a temporary directory and amber-record started and stopped by the test.
-class RecordingTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    AMBER_REQUIRE_OR_SKIP(geteuid() == 0, "root");
-    char tmpl[] = "/tmp/amber-scen-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    capture_ = (dir_ / "capture.amber").string();
-    recorder_log_ = dir_ / "recorder.log";
-  }
-  void TearDown() override {
-    if (recorder_ > 0) {  // a failed assertion left it running: stop it, ours
-      kill(recorder_, SIGKILL);
-      WaitExit(recorder_);
-    }
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
-  }
-  // Starts amber-record; returns once its capture exists (the probes attach before the file is
-  // created) and the snapshot had time to be written.
-  void StartRecorder() {
-    recorder_ = Spawn({kRecorder, "-o", capture_, "-q", "--duration", "120s"}, recorder_log_);
-    for (int i = 0; i < 200 && !fs::exists(capture_); i++) {
-      int status = 0;
-      if (waitpid(recorder_, &status, WNOHANG) == recorder_) {  // failed to start: say why
-        recorder_ = 0;
-        FAIL() << "amber-record exited: " << Slurp(recorder_log_);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(fs::exists(capture_)) << Slurp(recorder_log_);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
-  Capture StopRecorder() {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past one poll of the ring
-    kill(recorder_, SIGINT);
-    int code = WaitExit(recorder_);
-    recorder_ = 0;
-    EXPECT_EQ(code, 0) << Slurp(recorder_log_);
-    return ReadCapture(capture_);
-  }
-
-  fs::path dir_;
-  std::string capture_;
-  fs::path recorder_log_;
-  pid_t recorder_ = 0;
-};
 
 // The container's script. It waits for /tmp/go (created by the test once the recorder runs), does
 // one known action per line, and leaves its results in /tmp for the test to read.
@@ -301,6 +126,10 @@ class RecorderContainerTest : public RecordingTest {
   }
 
   void TearDown() override {
+    if (!late_id_.empty()) {
+      RunCommand({"runc", "kill", late_id_, "KILL"}, log_);
+      RunCommand({"runc", "delete", "-f", late_id_}, log_);
+    }
     if (started_) {
       RunCommand({"runc", "kill", id_, "KILL"}, log_);
       for (int i = 0; i < 100 && kill(static_cast<pid_t>(init_pid_), 0) == 0; ++i) {
@@ -314,7 +143,27 @@ class RecorderContainerTest : public RecordingTest {
   // Events of the container's processes: those in its pid namespace.
   bool InContainer(const store::Event& e) const { return e.context.pid_ns == ns_.at("pid"); }
 
+  // Runs a second container, from the same rootfs, that runs `command` and exits; returns once
+  // `done` exists in the rootfs. TearDown deletes it.
+  void RunLateContainer(const std::string& command, const std::string& done) {
+    late_id_ = id_ + "-late";
+    fs::path bundle = dir_ / "late-bundle";
+    fs::create_directories(bundle);
+    nlohmann::json config = nlohmann::json::parse(Slurp(bundle_ / "config.json"));
+    config["root"]["path"] = rootfs_.string();
+    config["process"]["args"] = {"/bin/sh", "-c", command};
+    config["linux"]["cgroupsPath"] = "/" + late_id_;
+    std::ofstream(bundle / "config.json") << config.dump(1);
+    ASSERT_EQ(RunCommand({"runc", "run", "-d", "--bundle", bundle.string(), late_id_}, log_), 0)
+        << Slurp(log_);
+    for (int i = 0; i < 200 && !fs::exists(rootfs_ / done); i++) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(fs::exists(rootfs_ / done)) << Slurp(log_);
+  }
+
   std::string id_;
+  std::string late_id_;
   fs::path bundle_;
   fs::path rootfs_;
   fs::path log_;
@@ -505,6 +354,61 @@ TEST_F(RecorderContainerTest, ScriptActionsArriveWithContextAndContainer) {
   });
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(Args<store::ExitArgs>(exits[0])->exit_signal, static_cast<uint32_t>(SIGTERM));
+}
+
+// --containers-only decides by cgroup: the running container's events and a container started
+// during the recording (from its runtime's very first events in its cgroup) are kept, and so is
+// nothing of the host: not this test's own exec and file write, whatever its namespaces.
+TEST_F(RecorderContainerTest, ContainersOnlyKeepsContainerCgroupsAndDropsTheHost) {
+  ASSERT_NO_FATAL_FAILURE(StartRecorder({"--containers-only"}));
+  const fs::path marker = dir_ / "host-marker.txt";
+  EXPECT_EQ(RunCommand({"/bin/true", "amber-host-marker"}, log_), 0);
+  std::ofstream(marker) << "host\n";
+  std::ofstream(rootfs_ / "tmp/go") << "go\n";
+  for (int i = 0; i < 300 && !fs::exists(rootfs_ / "tmp/done"); i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(fs::exists(rootfs_ / "tmp/done")) << Slurp(log_);
+  ASSERT_NO_FATAL_FAILURE(RunLateContainer("echo late > /tmp/late.out", "tmp/late.out"));
+  Capture c = StopRecorder();
+  ASSERT_EQ(c.verdict, store::Verdict::kIntact) << c.problems;
+
+  // The container's actions.
+  std::vector<const store::Event*> mv = c.Where([&](const store::Event& e) {
+    return HasArgv(e, {"/bin/mv", "/tmp/x", "/tmp/y"});
+  });
+  ASSERT_EQ(mv.size(), 1u);
+  EXPECT_EQ(mv[0]->context.container_id, id_);
+  EXPECT_EQ(c.Where([&](const store::Event& e) {
+              return e.op == Op::kKill && e.context.pid == init_pid_;
+            }).size(), 1u);
+
+  // The late container: its command, and what runc did in its cgroup before writing the
+  // state.json that names it (the setup of its root, held until the cgroup was claimed).
+  std::vector<const store::Event*> late = c.Where([&](const store::Event& e) {
+    return HasArgv(e, {"/bin/sh", "-c", "echo late > /tmp/late.out"});
+  });
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0]->context.container_id, late_id_);
+  EXPECT_FALSE(c.Where([&](const store::Event& e) {
+                  return e.context.container_id == late_id_ && e.op == Op::kPivotRoot;
+                }).empty())
+      << "runc init's pivot_root, before state.json, is missing";
+
+  // Nothing of the host.
+  EXPECT_TRUE(c.Where([&](const store::Event& e) {
+                 return HasArgv(e, {"/bin/true", "amber-host-marker"});
+               }).empty());
+  EXPECT_TRUE(c.Where([&](const store::Event& e) {
+                 const auto* f = std::get_if<store::FileArgs>(&e.args);
+                 return f && f->path == marker.string();
+               }).empty());
+  std::vector<const store::Event*> unattributed =
+      c.Where([&](const store::Event& e) { return e.context.container_id.empty(); });
+  EXPECT_TRUE(unattributed.empty())
+      << unattributed.size() << " events of no container, the first "
+      << store::OpName(unattributed[0]->op) << " by " << unattributed[0]->context.comm << " in "
+      << unattributed[0]->context.cgroup_path;
 }
 
 // A process alive before the recording is in the snapshot with argv, start time and cgroup path,
