@@ -2,7 +2,8 @@
 // 64-bit code, with every pointer in memory mapped MAP_32BIT (no 32-bit toolchain needed), while
 // amber-record records. Each must arrive as the op it is, with its arguments read from the ia32
 // registers and the compat flag, and none may be read as the x86-64 syscall of the same number
-// (ia32 165, getresuid, is x86-64's mount). x86-64 only; needs root, BPF and IA32_EMULATION.
+// (ia32 165, getresuid, is x86-64's mount). Also: a 64-bit syscall number with high bits set is
+// the syscall its low 32 bits name. x86-64 only; needs root, BPF and IA32_EMULATION.
 // The only processes signalled are the child and the grandchild it starts to kill.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -247,6 +248,35 @@ TEST_F(RecordingTest, Ia32SyscallsAreTranslatedAndFlagged) {
                             return e.context.pid == pid && Compat(e);
                           }).size();
   EXPECT_EQ(compat_events, 8u);  // mount, setuid, setresuid, init/finit_module, kill, connect, mmap
+}
+
+// The kernel dispatches a 64-bit syscall on the low 32 bits of rax (do_syscall_64 takes an int),
+// while the saved orig_ax keeps all 64: a number with high bits set must not hide the call.
+TEST_F(RecordingTest, SyscallNumberWithHighBitsIsTheSyscallTheKernelRan) {
+  ASSERT_NO_FATAL_FAILURE(StartRecorder({"--no-snapshot"}));
+  const std::string target = (dir_ / "absent-hb").string();
+  pid_t child = fork();
+  if (child == 0) {
+    long ret;
+    register long r10 asm("r10") = 0;
+    register long r8 asm("r8") = 0;
+    asm volatile("syscall"
+                 : "=a"(ret)
+                 : "a"((1L << 32) | 165), "D"("amber-hb-src"), "S"(target.c_str()),
+                   "d"("tmpfs"), "r"(r10), "r"(r8)
+                 : "rcx", "r11", "memory");
+    _exit(ret == -ENOENT ? 0 : 1);
+  }
+  ASSERT_EQ(WaitExit(child), 0) << "the kernel did not run mount for rax (1 << 32) | 165";
+  Capture c = StopRecorder();
+  std::vector<const store::Event*> mounts = c.Where([&](const store::Event& e) {
+    return e.op == Op::kMount && e.context.pid == static_cast<uint32_t>(child);
+  });
+  ASSERT_EQ(mounts.size(), 1u);
+  EXPECT_FALSE(Compat(*mounts[0]));
+  EXPECT_EQ(mounts[0]->ret, -ENOENT);
+  EXPECT_EQ(Args<store::NsArgs>(mounts[0])->source, "amber-hb-src");
+  EXPECT_EQ(Args<store::NsArgs>(mounts[0])->target, target);
 }
 
 #else
