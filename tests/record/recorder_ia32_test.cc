@@ -12,11 +12,13 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -248,6 +250,72 @@ TEST_F(RecordingTest, Ia32SyscallsAreTranslatedAndFlagged) {
                             return e.context.pid == pid && Compat(e);
                           }).size();
   EXPECT_EQ(compat_events, 8u);  // mount, setuid, setresuid, init/finit_module, kill, connect, mmap
+}
+
+// A static i386 executable, made by hand (no 32-bit toolchain needed): mount("amber-elf32-src",
+// target, "tmpfs", 0, 0) through int $0x80, then exit(-result). One PT_LOAD of the whole file at
+// 0x08048000: the 52-byte ELF header, the 32-byte program header, the code, the strings.
+void WriteI386Binary(const std::string& path, const std::string& target) {
+  const uint32_t base = 0x08048000, code_off = 52 + 32;
+  const std::string src("amber-elf32-src\0", 16), tgt = target + '\0', type("tmpfs\0", 6);
+  auto u32 = [](std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [](std::string* out, uint16_t v) { out->append(reinterpret_cast<const char*>(&v), 2); };
+  const uint32_t code_len = 37;
+  const uint32_t a_src = base + code_off + code_len, a_tgt = a_src + src.size(),
+                 a_type = a_tgt + tgt.size();
+  std::string code;
+  code += '\xb8'; u32(&code, 21);      // mov eax, 21 (mount)
+  code += '\xbb'; u32(&code, a_src);   // mov ebx, source
+  code += '\xb9'; u32(&code, a_tgt);   // mov ecx, target
+  code += '\xba'; u32(&code, a_type);  // mov edx, type
+  code += "\x31\xf6\x31\xff\xcd\x80";  // xor esi, esi; xor edi, edi; int $0x80
+  code += "\x89\xc3\xf7\xdb";          // mov ebx, eax; neg ebx
+  code += '\xb8'; u32(&code, 1);       // mov eax, 1 (exit)
+  code += "\xcd\x80";                  // int $0x80
+  ASSERT_EQ(code.size(), code_len);
+  const std::string body = code + src + tgt + type;
+  const uint32_t size = code_off + body.size();
+  std::string elf("\x7f" "ELF\x01\x01\x01", 7);
+  elf.append(9, '\0');
+  u16(&elf, 2); u16(&elf, 3); u32(&elf, 1);                   // ET_EXEC, EM_386, EV_CURRENT
+  u32(&elf, base + code_off); u32(&elf, 52); u32(&elf, 0);    // entry, phoff, shoff
+  u32(&elf, 0); u16(&elf, 52); u16(&elf, 32); u16(&elf, 1);   // flags, ehsize, phentsize, phnum
+  u16(&elf, 0); u16(&elf, 0); u16(&elf, 0);                   // shentsize, shnum, shstrndx
+  for (uint32_t v : {1u, 0u, base, base, size, size, 5u, 0x1000u}) u32(&elf, v);  // PT_LOAD, R+X
+  std::ofstream(path, std::ios::binary) << elf << body;
+  ASSERT_EQ(chmod(path.c_str(), 0755), 0);
+}
+
+// A 32-bit binary: its exec is flagged (the kernel sets TS_COMPAT while loading it), and its
+// syscalls are ia32 ones.
+TEST_F(RecordingTest, I386BinaryExecAndSyscallsAreFlagged) {
+  AMBER_REQUIRE_OR_SKIP(Ia32Works(), "ia32 syscalls (int $0x80; CONFIG_IA32_EMULATION)");
+  const std::string binary = (dir_ / "i386-mount").string();
+  const std::string target = (dir_ / "absent32").string();
+  ASSERT_NO_FATAL_FAILURE(WriteI386Binary(binary, target));
+  ASSERT_NO_FATAL_FAILURE(StartRecorder({"--no-snapshot"}));
+  pid_t child = Spawn({binary}, dir_ / "i386.log");
+  ASSERT_EQ(WaitExit(child), ENOENT) << "the i386 binary did not run, or mount did not fail";
+  Capture c = StopRecorder();
+  const uint32_t pid = static_cast<uint32_t>(child);
+  auto by_child = [&](Op op) {
+    return c.Where([&, op](const store::Event& e) { return e.op == op && e.context.pid == pid; });
+  };
+  std::vector<const store::Event*> execs = by_child(Op::kExec);
+  ASSERT_EQ(execs.size(), 1u);
+  EXPECT_TRUE(Compat(*execs[0]));
+  EXPECT_EQ(Args<store::ExecArgs>(execs[0])->filename, binary);
+  std::vector<const store::Event*> mounts = by_child(Op::kMount);
+  ASSERT_EQ(mounts.size(), 1u);
+  EXPECT_TRUE(Compat(*mounts[0]));
+  EXPECT_EQ(mounts[0]->ret, -ENOENT);
+  EXPECT_EQ(Args<store::NsArgs>(mounts[0])->source, "amber-elf32-src");
+  EXPECT_EQ(Args<store::NsArgs>(mounts[0])->target, target);
+  EXPECT_EQ(Args<store::NsArgs>(mounts[0])->fs_type, "tmpfs");
+  std::vector<const store::Event*> exits = by_child(Op::kExit);
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_TRUE(Compat(*exits[0]));
+  EXPECT_EQ(Args<store::ExitArgs>(exits[0])->exit_code, ENOENT);
 }
 
 // The kernel dispatches a 64-bit syscall on the low 32 bits of rax (do_syscall_64 takes an int),
