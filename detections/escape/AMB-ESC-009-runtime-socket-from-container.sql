@@ -15,6 +15,7 @@ SELECT n.time_ns, n.process_id, n.container_id,
        json_array('net_events:' || n.id) AS evidence
 FROM net_events n
 WHERE n.op = 'connect' AND n.family = 'unix' AND n.container_id IS NOT NULL
+  AND n.address GLOB '*.sock'  -- cheap first: most rows stop here
   AND (n.address LIKE '%/docker.sock' OR n.address LIKE '%/containerd.sock'
        OR n.address LIKE '%/crio.sock' OR n.address LIKE '%/podman.sock'
        OR n.address LIKE '%/cri-dockerd.sock' OR n.address LIKE '%/kubelet.sock')
@@ -24,5 +25,6 @@ SELECT f.time_ns, f.process_id, f.container_id,
        json_array('file_events:' || f.id) AS evidence
 FROM file_events f
 WHERE f.op = 'open' AND f.container_id IS NOT NULL
+  AND f.path GLOB '*.sock'  -- cheap first: a scan of every open, most stop here
   AND (f.path LIKE '%/docker.sock' OR f.path LIKE '%/containerd.sock' OR f.path LIKE '%/crio.sock'
        OR f.path LIKE '%/podman.sock')
