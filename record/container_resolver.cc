@@ -62,8 +62,10 @@ std::optional<std::string> ContainerResolver::ContainerIdFor(std::string_view cg
   std::string key(cgroup_path);
   if (auto it = path_cache_.find(key); it != path_cache_.end()) {
     if (!it->second.empty()) return it->second;
-    // A miss: look again at runc's state sooner (a reload clears this cache if anything changed).
-    MaybeReloadRuncIndex(now, options_.miss_recheck_interval_ns);
+    // A miss: look again at runc's state sooner (a reload clears this cache if anything
+    // changed), and sooner still while runc is creating a container.
+    MaybeReloadRuncIndex(now, runc_incomplete_ ? options_.creating_recheck_interval_ns
+                                               : options_.miss_recheck_interval_ns);
     it = path_cache_.find(key);
     if (it != path_cache_.end()) {
       if (it->second.empty()) return std::nullopt;

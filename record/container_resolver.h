@@ -42,6 +42,10 @@ struct ContainerResolverOptions {
   // A path that matched nothing rechecks runc's state directory sooner: a container's first
   // commands follow `runc run` within milliseconds, before a once-a-second recheck would see it.
   uint64_t miss_recheck_interval_ns = 50'000'000;
+  // While a container directory has no state.json yet (runc is creating that container), a miss
+  // rechecks sooner still: `runc run -d` returns and `runc exec` follows within a few ms of the
+  // state being written. Each recheck is a readdir and a stat per container.
+  uint64_t creating_recheck_interval_ns = 2'000'000;
   uint64_t reread_interval_ns = 30'000'000'000;   // re-parse at least every 30 s
   size_t max_entries = 4096;
   // Boot-time ns; tests inject a fake clock. Empty: CLOCK_BOOTTIME.

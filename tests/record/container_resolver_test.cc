@@ -67,6 +67,18 @@ TEST_F(ContainerResolverTest, NewRuncContainerIsFoundAfterRecheck) {
   EXPECT_EQ(resolver.ContainerIdFor("/late"), "late");
 }
 
+TEST_F(ContainerResolverTest, ContainerBeingCreatedIsRecheckedWithinMilliseconds) {
+  ContainerResolver resolver(Options());
+  EXPECT_EQ(resolver.ContainerIdFor("/creating"), std::nullopt);
+  fs::create_directories(data_.Data("runc/creating"));  // runc has started, no state.json yet
+  Advance(60'000'000);
+  EXPECT_EQ(resolver.ContainerIdFor("/creating"), std::nullopt);  // seen incomplete
+  Spill(data_.Data("runc/creating/state.json"),
+        R"({"id":"creating","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/creating"}})");
+  Advance(3'000'000);  // not 50 ms: `runc exec` right after `runc run -d` is this quick
+  EXPECT_EQ(resolver.ContainerIdFor("/creating"), "creating");
+}
+
 TEST_F(ContainerResolverTest, NewRuncContainerIsFoundEvenWhenTheRootMtimeStandsStill) {
   // Seen on this machine: a runc container created without /run/runc's mtime changing. The
   // index must follow the container directories and their state.json, not the root's mtime.
