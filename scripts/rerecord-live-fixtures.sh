@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Re-records every live fixture (fixtures/live-*/scenario.sh) on this machine's kernel and checks
 # that the same alerts fire as in its committed golden file, without touching fixtures/: each
-# fixture is copied to a scratch folder and recorded there. Run as root (CI runs it through ctest,
-# label privileged).
+# fixture is copied to a scratch folder and recorded there. Run as root. CI runs it through ctest
+# (test rerecord_live_fixtures, label privileged, after the other privileged tests are done: they
+# run one at a time).
 #   usage: scripts/rerecord-live-fixtures.sh AMBER_RECORD AMBER_REPLAY [NAME...]
-# With names, only those fixtures (CI passes the container-only ones: scenarios that record the
-# whole host also catch whatever else the host runs meanwhile, and their goldens cannot hold).
+# With names, only those fixtures. The recordings are host-wide (the core_pattern handler is the
+# kernel's child, not the scenario's), so whatever else the host runs meanwhile is recorded too:
+# on a machine busy with other work (builds that run fresh binaries from /tmp, say) a rule can fire
+# on that work and the comparison fails. CI runs the privileged tests alone.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export AMBER_RECORD=$1 AMBER_REPLAY=$2
