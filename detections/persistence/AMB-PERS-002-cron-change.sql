@@ -18,3 +18,5 @@ FROM file_events f
 WHERE ((f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0))
        OR f.op IN ('unlink', 'truncate', 'chmod', 'chown', 'symlink', 'link', 'rename'))
   AND (coalesce(nullif(f.path2, ''), f.path) GLOB '/etc/cron*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/var/spool/cron/*' OR coalesce(nullif(f.path2, ''), f.path) = '/etc/anacrontab')
+  -- removing what is not there changes nothing (rm -f; crond's look for cron.update each minute)
+  AND NOT (f.op = 'unlink' AND f.ret = -2)

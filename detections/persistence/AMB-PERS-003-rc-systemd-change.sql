@@ -18,3 +18,5 @@ FROM file_events f
 WHERE ((f.op = 'open' AND ((f.flags & 3) != 0 OR (f.flags & 512) != 0))
        OR f.op IN ('unlink', 'truncate', 'chmod', 'chown', 'symlink', 'link', 'rename'))
   AND (coalesce(nullif(f.path2, ''), f.path) = '/etc/rc.local' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/etc/init.d/*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/etc/rc[0-6S].d/*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/etc/systemd/system/*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/lib/systemd/system/*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/usr/lib/systemd/system/*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/run/systemd/system/*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/home/*/.config/systemd/user/*' OR coalesce(nullif(f.path2, ''), f.path) GLOB '/root/.config/systemd/user/*')
+  -- removing what is not there changes nothing (rm -f; crond's look for cron.update each minute)
+  AND NOT (f.op = 'unlink' AND f.ret = -2)
