@@ -72,12 +72,13 @@ struct {
 	__type(value, u8);
 } amber_host_cgroups SEC(".maps");
 
-/* Per-CPU scratch: [0] the event being built, [1] a cgroup record. Programs of one CPU do not
+/* Per-CPU scratch: [0] the event being built, [1] a cgroup record, [2] the syscall sys_exit
+ * decoded for its exit handler (bpf/syscall.bpf.h exiting_slot). Programs of one CPU do not
  * nest here (tracepoints run with preemption off; scheduler tracepoints never fire inside the
  * syscall exit handlers' own code). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, u32);
 	__type(value, struct amber_event);
 } amber_scratch SEC(".maps");

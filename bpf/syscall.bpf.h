@@ -8,14 +8,14 @@
  * sys_exit decodes the syscall from the saved user registers (the syscall does not change them;
  * execve does, and x0 on arm64 holds the return value, hence orig_x0) into x86-64 terms
  * (amber_sys_decode: an ia32 syscall becomes the x86-64 one it is, see ia32_native_nr) and leaves
- * the result in amber_exiting for the handler it tail-calls by that x86-64 number. Only the ops
- * that need the state from before the call go through amber_inflight, stored by sys_enter under
- * the thread id (op_keeps_enter_state): the credentials before a setuid-family call or an exec
- * (to report the change), the clone flags (read by sched_process_fork) and the pre-call namespaces
- * for unshare and setns, so that the filters (containers only, --ns) judge a task by where the
- * call started (a setns out of a container is evidence). Every other syscall costs sys_enter and
- * sys_exit at most three array reads (nr_maybe_traced). amber_inflight is LRU, so entries of tasks that never returned (killed in the
- * syscall, exit_group) age out.
+ * the result in a per-CPU slot (exiting_slot) for the handler it tail-calls by that x86-64
+ * number. Only the ops that need the state from before the call go through amber_inflight, stored
+ * by sys_enter under the thread id (op_keeps_enter_state): the credentials before a setuid-family
+ * call or an exec (to report the change), the clone flags (read by sched_process_fork) and the
+ * pre-call namespaces for unshare and setns, so that the filters (containers only, --ns) judge a
+ * task by where the call started (a setns out of a container is evidence). Every other syscall
+ * costs sys_enter and sys_exit at most three array reads (nr_maybe_traced). amber_inflight is
+ * LRU, so entries of tasks that never returned (killed in the syscall, exit_group) age out.
  *
  * Why raw sys_enter/sys_exit and not the per-syscall tracepoints (syscalls/sys_enter_<name>):
  * on this 6.18 kernel syscall tracepoints are faultable, and detaching a BPF program from one
@@ -253,23 +253,25 @@ static __always_inline u32 sys_decode(struct amber_inflight *in, struct pt_regs 
 }
 
 /* The syscall handle_sys_exit decoded, for the exit handler it tail-calls: the handlers do not
- * decode again. Per CPU, and nothing runs on that CPU between the write and the tail call. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, u32);
-	__type(value, struct amber_inflight);
-} amber_exiting SEC(".maps");
+ * decode again. Per CPU, and nothing runs on that CPU between the write and the tail call. It
+ * lives in amber_scratch's third slot, at the start of its string area, rather than in a per-CPU
+ * array of its own: every handler already looks amber_scratch up, and a second per-CPU array
+ * looked up by each of the ~100 handlers made each one take about 15 ms more to load here
+ * (measured, docs/BENCHMARKS.md). */
+static __always_inline struct amber_inflight *exiting_slot(void)
+{
+	struct amber_event *slot = scratch_event(2);
+	return slot ? (struct amber_inflight *)slot->strs : NULL;
+}
 
-/* In an exit handler: the arguments and op of the current syscall (in amber_exiting), or NULL
+/* In an exit handler: the arguments and op of the current syscall (exiting_slot), or NULL
  * when the event is not wanted. For the ops that keep enter state, amber_inflight's entry
  * (taken out) replaces what sys_exit decoded, and sys_enter already applied the filters; the
  * others are filtered here. The handlers read the map value in place: a copy on the stack costs
  * the verifier a state per argument at every branch (the load time of ~100 handlers). */
 static __always_inline struct amber_inflight *sys_take(void)
 {
-	u32 zero = 0;
-	struct amber_inflight *cur = bpf_map_lookup_elem(&amber_exiting, &zero);
+	struct amber_inflight *cur = exiting_slot();
 	if (!cur)
 		return NULL;
 	if (op_keeps_enter_state(cur->op)) {

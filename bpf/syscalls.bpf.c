@@ -226,8 +226,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	if (!nr_maybe_traced(SYSCALL_NR(regs)))
 		return 0;
-	u32 zero = 0;
-	struct amber_inflight *in = bpf_map_lookup_elem(&amber_exiting, &zero);
+	struct amber_inflight *in = exiting_slot();
 	if (!in)
 		return 0;
 	u32 op = sys_decode(in, regs);
@@ -243,7 +242,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 			return 0;
 	}
 	/* By the x86-64 number: an ia32 syscall reaches the handler of its x86-64 equivalent, which
-	 * reads what was decoded here (amber_exiting). */
+	 * reads what was decoded here (exiting_slot). */
 	bpf_tail_call(ctx, &amber_exit_progs, nr);
 	/* No handler for this number: forget the arguments. */
 	if (op_keeps_enter_state(op)) {

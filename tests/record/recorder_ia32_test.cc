@@ -258,8 +258,12 @@ TEST_F(RecordingTest, Ia32SyscallsAreTranslatedAndFlagged) {
 void WriteI386Binary(const std::string& path, const std::string& target) {
   const uint32_t base = 0x08048000, code_off = 52 + 32;
   const std::string src("amber-elf32-src\0", 16), tgt = target + '\0', type("tmpfs\0", 6);
-  auto u32 = [](std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); };
-  auto u16 = [](std::string* out, uint16_t v) { out->append(reinterpret_cast<const char*>(&v), 2); };
+  auto u32 = [](std::string* out, uint32_t v) {
+    out->append(reinterpret_cast<const char*>(&v), 4);  // x86: little-endian, as ELF32 LSB
+  };
+  auto u16 = [](std::string* out, uint16_t v) {
+    out->append(reinterpret_cast<const char*>(&v), 2);
+  };
   const uint32_t code_len = 37;
   const uint32_t a_src = base + code_off + code_len, a_tgt = a_src + src.size(),
                  a_type = a_tgt + tgt.size();
