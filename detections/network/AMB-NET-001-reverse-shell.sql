@@ -19,24 +19,28 @@ WITH shells AS MATERIALIZED (
   WHERE e.ret >= 0 AND basename(e.filename) IN
         ('sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'busybox')
 ),
--- (a) a shell started within 5 s after its own process (before the exec) or its parent connected out
-before AS (
-  SELECT s.id AS shell_id, o.id AS conn_id
-  FROM shells s JOIN net_events o ON o.process_id = s.process_id
-  WHERE o.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns
-  UNION ALL
-  SELECT s.id, o.id
-  FROM shells s JOIN net_events o ON o.process_id = s.parent_id
-  WHERE o.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns
-),
 outbound AS (  -- the connects that count: TCP/UDP out, not DNS, not loopback; EINPROGRESS is a connect
   SELECT o.id FROM net_events o
   WHERE o.op = 'connect' AND o.family IN ('inet', 'inet6') AND (o.ret >= 0 OR o.ret = -115)
     AND o.port <> 53 AND o.address NOT GLOB '127.*' AND o.address <> '::1'
 ),
+-- (a) a shell started within 5 s after its own process (before the exec) or its parent connected
+-- out: per shell, the latest such connect of each, walking net_events(process_id, time_ns)
+-- backwards from the exec (a busy server's thousands of connects in the window are not visited)
 latest_before AS (
-  SELECT b.shell_id, max(b.conn_id) AS conn_id FROM before b
-  WHERE b.conn_id IN (SELECT id FROM outbound) GROUP BY b.shell_id
+  SELECT shell_id, coalesce(max(own, parent), own, parent) AS conn_id  -- ids follow time
+  FROM (
+    SELECT s.id AS shell_id,
+           (SELECT o.id FROM net_events o
+             WHERE o.process_id = s.process_id AND o.id IN (SELECT id FROM outbound)
+               AND o.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns
+             ORDER BY o.time_ns DESC, o.id DESC LIMIT 1) AS own,
+           (SELECT o.id FROM net_events o
+             WHERE o.process_id = s.parent_id AND o.id IN (SELECT id FROM outbound)
+               AND o.time_ns BETWEEN s.time_ns - 5000000000 AND s.time_ns
+             ORDER BY o.time_ns DESC, o.id DESC LIMIT 1) AS parent
+    FROM shells s)
+  WHERE own IS NOT NULL OR parent IS NOT NULL
 ),
 -- (b) a shell that connects out itself: the process's latest exec before the connect is a shell
 connect_images AS (
