@@ -73,8 +73,8 @@ struct {
 } amber_host_cgroups SEC(".maps");
 
 /* Per-CPU scratch: [0] the event being built, [1] a cgroup record, [2] the syscall sys_exit
- * decoded for its exit handler (bpf/syscall.bpf.h exiting_slot). Programs of one CPU do not
- * nest here (tracepoints run with preemption off; scheduler tracepoints never fire inside the
+ * decoded for its exit handler (bpf/syscall.bpf.h exiting_slot; shared by the units, as the
+ * handler may be in another unit than sys_exit). Programs of one CPU do not nest here (tracepoints run with preemption off; scheduler tracepoints never fire inside the
  * syscall exit handlers' own code). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -172,7 +172,8 @@ Unit MakeUnit(const std::string& name, Skel* skel, void (*destroy)(Skel*), int (
 
 Status ReuseSharedMaps(bpf_object* from, bpf_object* to) {
   for (const char* name : {"amber_events", "amber_losses", "amber_cgroups_sent", "amber_followed",
-                           "amber_host_cgroups", "amber_inflight", "amber_exit_progs"}) {
+                           "amber_host_cgroups", "amber_inflight", "amber_exit_progs",
+                           "amber_scratch"}) {
     bpf_map* src = bpf_object__find_map_by_name(from, name);
     bpf_map* dst = bpf_object__find_map_by_name(to, name);
     if (!src || !dst) return Status::Internal(std::string("share map ") + name + ": missing");

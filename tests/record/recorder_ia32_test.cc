@@ -35,6 +35,7 @@ using store::Op;
 #if defined(__x86_64__)
 
 // i386 numbers (arch/x86/entry/syscalls/syscall_32.tbl).
+constexpr long kIa32Execve = 11;
 constexpr long kIa32Getpid = 20;
 constexpr long kIa32Mount = 21;
 constexpr long kIa32Kill = 37;
@@ -70,6 +71,7 @@ bool Ia32Works() {
 // What the child did, for the test to compare with the capture.
 struct Results {
   long getresuid, setuid32, setresuid16, mount, init_module, finit_module, kill, connect, mmap;
+  long execve;
   pid_t victim;
 };
 
@@ -131,6 +133,8 @@ class LowMemory {
   uint32_t mmap_args[6] = {0, kMmapLength, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
                            0xffffffffu, 0};
   r.mmap = Int80(kIa32OldMmap, low.Put(mmap_args, sizeof(mmap_args)));
+  // A refused exec (the file is not executable): its exit handler is in the other BPF unit.
+  r.execve = Int80(kIa32Execve, low.Str(dir + "/not-executable"), 0, 0);
   // The control: a native (64-bit) syscall, which must not carry the compat flag.
   int marker = open((dir + "/native-marker").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (marker >= 0) close(marker);
@@ -144,6 +148,7 @@ bool Compat(const store::Event& e) {
 TEST_F(RecordingTest, Ia32SyscallsAreTranslatedAndFlagged) {
   AMBER_REQUIRE_OR_SKIP(Ia32Works(), "ia32 syscalls (int $0x80; CONFIG_IA32_EMULATION)");
   std::ofstream(dir_ / "empty.ko").flush();
+  std::ofstream(dir_ / "not-executable") << "#!/bin/sh\n";
   ASSERT_NO_FATAL_FAILURE(StartRecorder({"--no-snapshot"}));
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
@@ -169,6 +174,7 @@ TEST_F(RecordingTest, Ia32SyscallsAreTranslatedAndFlagged) {
   EXPECT_EQ(r.connect, -ECONNREFUSED);
   EXPECT_GT(r.mmap, 0);
   EXPECT_LT(r.mmap, 1L << 32);
+  EXPECT_EQ(r.execve, -EACCES);
 
   Capture c = StopRecorder();
   ASSERT_EQ(c.verdict, store::Verdict::kIntact) << c.problems;
@@ -238,6 +244,12 @@ TEST_F(RecordingTest, Ia32SyscallsAreTranslatedAndFlagged) {
   EXPECT_EQ(Args<store::MemoryArgs>(mmaps[0])->length, kMmapLength);
   EXPECT_EQ(Args<store::MemoryArgs>(mmaps[0])->prot, static_cast<uint32_t>(PROT_READ | PROT_EXEC));
 
+  std::vector<const store::Event*> execs = by_child(Op::kExec);
+  ASSERT_EQ(execs.size(), 1u);
+  EXPECT_TRUE(Compat(*execs[0]));
+  EXPECT_EQ(execs[0]->ret, -EACCES);
+  EXPECT_EQ(Args<store::ExecArgs>(execs[0])->filename, (dir_ / "not-executable").string());
+
   // The native control carries no compat flag, and nothing else of the child does.
   std::vector<const store::Event*> opens = c.Where([&](const store::Event& e) {
     const auto* f = std::get_if<store::FileArgs>(&e.args);
@@ -249,7 +261,8 @@ TEST_F(RecordingTest, Ia32SyscallsAreTranslatedAndFlagged) {
   size_t compat_events = c.Where([&](const store::Event& e) {
                             return e.context.pid == pid && Compat(e);
                           }).size();
-  EXPECT_EQ(compat_events, 8u);  // mount, setuid, setresuid, init/finit_module, kill, connect, mmap
+  EXPECT_EQ(compat_events, 9u);  // mount, setuid, setresuid, init/finit_module, kill, connect, mmap,
+                                 // execve
 }
 
 // A static i386 executable, made by hand (no 32-bit toolchain needed): mount("amber-elf32-src",

@@ -93,6 +93,7 @@ TEST_F(RecorderTest, ScenarioEventsArriveWithArgsAndReturnValues) {
                            "/bin/sh -c 'exec /bin/true chain-arg'\n"
                            "unshare -r /bin/true\n"
                            "mount -t tmpfs none " << dir_ << "/nonexistent 2>/dev/null\n"
+                           "echo : > not-executable; ./not-executable 2>/dev/null\n"
                            "sleep 5 & kill -TERM $!\n";
   chmod(script.c_str(), 0755);
   pid_t rec = StartRecorder({"--duration", "30s"}, out);
@@ -108,6 +109,9 @@ TEST_F(RecorderTest, ScenarioEventsArriveWithArgsAndReturnValues) {
   EXPECT_NE(jsonl.find("\"path\":\"" + dir_ + "/written.txt\""), std::string::npos);
   EXPECT_NE(jsonl.find("\"op\":\"unshare\",\"ret\":0"), std::string::npos);
   EXPECT_NE(jsonl.find("\"op\":\"mount\",\"ret\":-2"), std::string::npos);
+  // A refused exec (EACCES), emitted by the exec exit handler (in the other BPF unit than
+  // sys_exit, which tail-calls it).
+  EXPECT_NE(jsonl.find("\"op\":\"exec\",\"ret\":-13"), std::string::npos);
   EXPECT_NE(jsonl.find("\"op\":\"kill\",\"ret\":0"), std::string::npos);
   EXPECT_NE(jsonl.find("\"signal\":15"), std::string::npos);
   // Processes alive before the recording appear through the snapshot.
