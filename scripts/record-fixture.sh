@@ -131,6 +131,28 @@ runc delete -f "$CTR" >/dev/null 2>&1 || true
 kill -INT "$REC_PID"; wait "$REC_PID" || true; REC_PID=
 
 # ---- describe and check ----------------------------------------------------------------------
+# README.md: what the scenario is (its header comment), when and where it was recorded, the exact
+# commands (the scenario's functions as this shell holds them) and the container's process tree
+# as the capture shows it.
+write_readme() {
+  local readme=$FIXTURE/README.md case_db=$WORK/case.db
+  "$REPLAY" load "$FIXTURE/capture.amber" --db "$case_db" -q > /dev/null
+  {
+    printf '# %s (recorded for real)\n\n' "$NAME"
+    sed -n '/^#/!q; s/^# \{0,1\}//p' "$FIXTURE/scenario.sh"
+    printf '\n%s, by `sudo scripts/record-fixture.sh fixtures/%s --update`: amber-record\n' \
+      "$(cat "$FIXTURE/RECORDED")" "$NAME"
+    printf 'records the whole host while the scenario runs in (and around) a runc container `%s`\n' "$CTR"
+    printf "(busybox-static rootfs, runc's default spec with a writable root). \`capture-info.txt\` is\n"
+    printf '`amber-replay info` of the capture; `expected-alerts.txt` the golden alerts.\n\n'
+    printf '## The scenario, as run\n\n```sh\n'
+    declare -f scenario_setup scenario_run scenario_cleanup
+    printf '```\n\n## Process tree of the container, from the capture\n\n```\n'
+    "$REPLAY" tree --db "$case_db" --container "$CTR" || echo "(no process of the container in the capture)"
+    printf '```\n'
+  } > "$readme"
+}
+
 if [ -n "$OUT" ]; then
   "$REPLAY" verify "$CAPTURE"
   exit 0
@@ -139,6 +161,7 @@ fi
 "$REPLAY" info "$FIXTURE/capture.amber" > "$FIXTURE/capture-info.txt" || true
 { echo "Recorded $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -r) with runc $(runc --version | head -1 | awk '{print $3}')"; } \
   > "$FIXTURE/RECORDED"
+write_readme  # after RECORDED: it quotes it
 args=("$(dirname "$FIXTURE")" --rules "$ROOT/detections" --only "$NAME")
 [ "$UPDATE" = 1 ] && args+=(--update)
 "$REPLAY" test "${args[@]}"
