@@ -55,7 +55,7 @@ Result<CaseBuild> BuildCase(const std::vector<std::string>& captures, const std:
   for (const LoadedCapture& c : report->captures) {
     build.capture_lines.push_back(c.path + ": " + c.verdict + (c.forced ? " (forced)" : "") +
                                   ", " + std::to_string(c.events) + " events, " +
-                                  std::to_string(c.gaps) + " gaps");
+                                  std::to_string(c.gaps) + (c.gaps == 1 ? " gap" : " gaps"));
   }
   return build;
 }

@@ -107,15 +107,16 @@ int RunLoad(const std::vector<std::string>& args) {
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const LoadedCapture& c : report->captures) {
-    std::printf("%s: %s%s, %llu events, %llu gaps\n", EscapeForTerminal(c.path).c_str(),
+    std::printf("%s: %s%s, %llu events, %llu %s\n", EscapeForTerminal(c.path).c_str(),
                 c.verdict.c_str(), c.forced ? " (forced)" : "",
-                static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.gaps));
+                static_cast<unsigned long long>(c.events), static_cast<unsigned long long>(c.gaps),
+                c.gaps == 1 ? "gap" : "gaps");
   }
-  std::printf("loaded %llu events, %llu processes (%llu inferred), %llu gaps in %.2fs (%.0f events/s)\n",
+  std::printf("loaded %llu events, %llu processes (%llu inferred), %llu %s in %.2fs (%.0f events/s)\n",
               static_cast<unsigned long long>(report->events),
               static_cast<unsigned long long>(report->processes),
               static_cast<unsigned long long>(report->inferred_processes),
-              static_cast<unsigned long long>(report->gaps), secs,
+              static_cast<unsigned long long>(report->gaps), report->gaps == 1 ? "gap" : "gaps", secs,
               secs > 0 ? static_cast<double>(report->events) / secs : 0.0);
   return 0;
 }
