@@ -35,6 +35,7 @@
 #include "store/file.h"
 #include "store/records.h"
 #include "tests/record/recording.h"
+#include "tests/record/runc_container.h"
 
 namespace amber {
 namespace {
@@ -86,39 +87,28 @@ class RecorderContainerTest : public RecordingTest {
     bundle_ = dir_ / "bundle";
     rootfs_ = bundle_ / "rootfs";
     log_ = dir_ / "runc.log";
-    for (const char* d : {"bin", "tmp", "mnt", "proc", "dev", "sys"}) {
-      fs::create_directories(rootfs_ / d);
-    }
-    fs::permissions(rootfs_ / "tmp", fs::perms::all | fs::perms::sticky_bit);
-    fs::copy_file("/bin/busybox", rootfs_ / "bin/busybox");
-    for (const char* applet : {"sh", "sleep", "mv", "cat", "nc", "unshare", "id", "mount", "kill"}) {
-      fs::create_symlink("busybox", rootfs_ / "bin" / applet);
-    }
+    fs::create_directories(rootfs_);
     std::ofstream(rootfs_ / "scenario.sh") << kScript;
-    ASSERT_EQ(RunCommand({"runc", "spec", "--bundle", bundle_.string()}, log_), 0) << Slurp(log_);
-    nlohmann::json config = nlohmann::json::parse(Slurp(bundle_ / "config.json"));
-    config["process"]["args"] = {"/bin/sh", "/scenario.sh"};
-    config["process"]["terminal"] = false;
-    config["root"]["readonly"] = false;
-    // unshare -r maps the caller's uid 0: since Linux 5.12 that needs CAP_SETFCAP (which Docker
-    // grants by default, runc spec does not).
-    for (const char* set : {"bounding", "effective", "permitted"}) {
-      config["process"]["capabilities"][set].push_back("CAP_SETFCAP");
-    }
-    config["hostname"] = "web-0";
-    config["annotations"] = {
-        {"io.kubernetes.pod.name", "web-0"},
-        {"io.kubernetes.pod.namespace", "shop"},
-        {"io.kubernetes.container.name", "web"},
-        {"io.kubernetes.cri.image-name", "registry.example/shop/web:1.4"}};
-    config["linux"]["cgroupsPath"] = "/" + id_;
-    std::ofstream(bundle_ / "config.json") << config.dump(1);
-    ASSERT_EQ(RunCommand({"runc", "run", "-d", "--bundle", bundle_.string(), id_}, log_), 0)
-        << Slurp(log_);
-    started_ = true;
-    ASSERT_EQ(RunCommand({"runc", "state", id_}, log_, dir_ / "state.json"), 0) << Slurp(log_);
-    init_pid_ = nlohmann::json::parse(Slurp(dir_ / "state.json")).at("pid").get<uint32_t>();
-    ASSERT_NE(init_pid_, 0u);
+    std::string error = container_.Start(
+        id_, bundle_, log_, {"sh", "sleep", "mv", "cat", "nc", "unshare", "id", "mount", "kill"},
+        [&](nlohmann::json& config) {
+          config["process"]["args"] = {"/bin/sh", "/scenario.sh"};
+          config["root"]["readonly"] = false;
+          // unshare -r maps the caller's uid 0: since Linux 5.12 that needs CAP_SETFCAP (which
+          // Docker grants by default, runc spec does not).
+          for (const char* set : {"bounding", "effective", "permitted"}) {
+            config["process"]["capabilities"][set].push_back("CAP_SETFCAP");
+          }
+          config["hostname"] = "web-0";
+          config["annotations"] = {
+              {"io.kubernetes.pod.name", "web-0"},
+              {"io.kubernetes.pod.namespace", "shop"},
+              {"io.kubernetes.container.name", "web"},
+              {"io.kubernetes.cri.image-name", "registry.example/shop/web:1.4"}};
+          config["linux"]["cgroupsPath"] = "/" + id_;
+        });
+    ASSERT_EQ(error, "");
+    init_pid_ = container_.init_pid();
     for (const char* ns : {"pid", "mnt", "net", "uts", "ipc", "user", "cgroup"}) {
       ns_[ns] = NsInode(init_pid_, ns);
       ASSERT_NE(ns_[ns], 0u) << ns;
@@ -130,13 +120,7 @@ class RecorderContainerTest : public RecordingTest {
       RunCommand({"runc", "kill", late_id_, "KILL"}, log_);
       RunCommand({"runc", "delete", "-f", late_id_}, log_);
     }
-    if (started_) {
-      RunCommand({"runc", "kill", id_, "KILL"}, log_);
-      for (int i = 0; i < 100 && kill(static_cast<pid_t>(init_pid_), 0) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      EXPECT_EQ(RunCommand({"runc", "delete", "-f", id_}, log_), 0) << Slurp(log_);
-    }
+    EXPECT_TRUE(container_.Remove()) << Slurp(log_);
     RecordingTest::TearDown();
   }
 
@@ -167,7 +151,7 @@ class RecorderContainerTest : public RecordingTest {
   fs::path bundle_;
   fs::path rootfs_;
   fs::path log_;
-  bool started_ = false;
+  test::RuncContainer container_;
   uint32_t init_pid_ = 0;
   std::map<std::string, uint64_t> ns_;
 };

@@ -26,6 +26,7 @@
 #include "store/capture_reader.h"
 #include "store/file.h"
 #include "store/records.h"
+#include "tests/record/command.h"
 #include "tests/record/privileged.h"
 
 namespace amber::recording_test {
@@ -35,73 +36,12 @@ using store::Op;
 
 inline const std::string kRecorder = std::string(AMBER_BINARY_DIR) + "/record/amber-record";
 
-inline std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs argv with stdin from /dev/null and stdout+stderr appended to `log` (or to `out` for stdout
-// when given); returns the exit status.
-inline int RunCommand(const std::vector<std::string>& argv, const fs::path& log, const fs::path& out = {}) {
-  pid_t child = fork();
-  if (child < 0) return -1;
-  if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    int so = out.empty() ? err : open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || err < 0 || so < 0) _exit(126);
-    dup2(in, 0);
-    dup2(so, 1);
-    dup2(err, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  if (waitpid(child, &status, 0) != child) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-inline pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  pid_t child = fork();
-  if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (in < 0 || err < 0) _exit(126);
-    dup2(in, 0);
-    dup2(err, 1);
-    dup2(err, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return child;
-}
-
-inline int WaitExit(pid_t pid) {
-  int st = 0;
-  if (waitpid(pid, &st, 0) != pid) return -1;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-inline bool OnPath(const std::string& name) {
-  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
-    if (access((std::string(dir) + "/" + name).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-inline uint64_t NsInode(uint32_t pid, const char* ns) {
-  struct stat st;
-  std::string path = "/proc/" + std::to_string(pid) + "/ns/" + ns;
-  return stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
-}
+using test::NsInode;
+using test::OnPath;
+using test::RunCommand;
+using test::Slurp;
+using test::Spawn;
+using test::WaitExit;
 
 // Everything a capture holds, read with the store library as amber-replay reads it.
 struct Capture {

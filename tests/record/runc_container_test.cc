@@ -20,46 +20,15 @@
 #include "record/container_resolver.h"
 #include "record/proc_snapshot.h"
 #include "tests/record/container_testdata.h"
+#include "tests/record/runc_container.h"
 
 namespace amber::record {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Runs argv with stdin from /dev/null and stdout+stderr into `log`; returns the exit status.
-int RunCommand(const std::vector<std::string>& argv, const fs::path& log) {
-  pid_t child = fork();
-  if (child < 0) return -1;
-  if (child == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (in < 0 || out < 0) _exit(126);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  if (waitpid(child, &status, 0) != child) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-bool OnPath(const std::string& name) {
-  const char* path = getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    if (access((dirs.substr(start, end - start) + "/" + name).c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
+using test::OnPath;
+using test::RunCommand;
 
 class RuncContainerTest : public ::testing::Test {
  protected:
@@ -71,44 +40,24 @@ class RuncContainerTest : public ::testing::Test {
     id_ = "amber-test-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 1000000);
     bundle_ = fs::temp_directory_path() / id_;
     log_ = fs::temp_directory_path() / (id_ + ".log");
-    fs::create_directories(bundle_ / "rootfs/bin");
-    fs::copy_file("/bin/busybox", bundle_ / "rootfs/bin/busybox");
-    for (const char* applet : {"sh", "sleep"}) {
-      fs::create_symlink("busybox", bundle_ / "rootfs/bin" / applet);
-    }
-    ASSERT_EQ(RunCommand({"runc", "spec", "--bundle", bundle_.string()}, log_), 0) << Slurp(log_);
-    nlohmann::json config = nlohmann::json::parse(Slurp(bundle_ / "config.json"));
-    config["process"]["args"] = {"sleep", "30"};
-    config["process"]["terminal"] = false;
-    config["hostname"] = "web-0";
-    config["annotations"] = {
-        {"io.kubernetes.pod.name", "web-0"},
-        {"io.kubernetes.pod.namespace", "shop"},
-        {"io.kubernetes.pod.uid", "8f3f1c2e-5b7a-4a4e-9a6e-2c1d0b9a8f7e"},
-        {"io.kubernetes.container.name", "web"},
-        {"io.kubernetes.cri.image-name", "registry.example/shop/web:1.4"},
-        {"org.opencontainers.image.ref.name", "registry.example/shop/web:1.4"}};
-    config["linux"]["cgroupsPath"] = "/" + id_;
-    Spill(bundle_ / "config.json", config.dump(1));
-    ASSERT_EQ(RunCommand({"runc", "run", "-d", "--bundle", bundle_.string(), id_}, log_), 0)
-        << Slurp(log_);
-    started_ = true;
-    ASSERT_EQ(RunCommand({"sh", "-c", "runc state " + id_ + " > " + (bundle_ / "state.out").string()},
-                  log_), 0);
-    nlohmann::json state = nlohmann::json::parse(Slurp(bundle_ / "state.out"));
-    init_pid_ = state.at("pid").get<uint32_t>();
-    ASSERT_NE(init_pid_, 0u);
+    std::string error = container_.Start(id_, bundle_, log_, {"sh", "sleep"}, [&](nlohmann::json& config) {
+      config["process"]["args"] = {"sleep", "30"};
+      config["hostname"] = "web-0";
+      config["annotations"] = {
+          {"io.kubernetes.pod.name", "web-0"},
+          {"io.kubernetes.pod.namespace", "shop"},
+          {"io.kubernetes.pod.uid", "8f3f1c2e-5b7a-4a4e-9a6e-2c1d0b9a8f7e"},
+          {"io.kubernetes.container.name", "web"},
+          {"io.kubernetes.cri.image-name", "registry.example/shop/web:1.4"},
+          {"org.opencontainers.image.ref.name", "registry.example/shop/web:1.4"}};
+      config["linux"]["cgroupsPath"] = "/" + id_;
+    });
+    ASSERT_EQ(error, "");
+    init_pid_ = container_.init_pid();
   }
 
   void TearDown() override {
-    if (started_) {
-      EXPECT_EQ(RunCommand({"runc", "kill", id_, "KILL"}, log_), 0) << Slurp(log_);
-      // The init must be gone before delete; delete -f kills it anyway.
-      for (int i = 0; i < 50 && kill(static_cast<pid_t>(init_pid_), 0) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      EXPECT_EQ(RunCommand({"runc", "delete", "-f", id_}, log_), 0) << Slurp(log_);
-    }
+    EXPECT_TRUE(container_.Remove()) << test::Slurp(log_);
     std::error_code ec;
     fs::remove_all(bundle_, ec);
     fs::remove(log_, ec);
@@ -117,7 +66,7 @@ class RuncContainerTest : public ::testing::Test {
   std::string id_;
   fs::path bundle_;
   fs::path log_;
-  bool started_ = false;
+  test::RuncContainer container_;
   uint32_t init_pid_ = 0;
 };
 
