@@ -634,7 +634,34 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
 
 }  // namespace
 
+namespace {
+
+// Case databases made before the `compat` column: add it to each event table (NULL in the rows
+// already there: those loads did not keep the flag).
+Status AddCompatColumns(Database* db) {
+  Result<Statement> missing = db->Prepare(
+      "SELECT m.name FROM sqlite_schema m WHERE m.type = 'table' AND m.name IN ('process_events',"
+      " 'execs', 'file_events', 'net_events', 'cred_events', 'ns_events', 'module_events',"
+      " 'target_events', 'memory_events', 'syscall_events') AND NOT EXISTS"
+      " (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'compat') ORDER BY m.name");
+  if (!missing.ok()) return missing.status();
+  std::vector<std::string> tables;
+  for (;;) {
+    Result<bool> row = missing->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    tables.push_back(missing->ColumnString(0));
+  }
+  for (const std::string& table : tables) {  // names from the fixed list above, never from data
+    AMBER_RETURN_IF_ERROR(db->Exec("ALTER TABLE " + table + " ADD COLUMN compat INTEGER"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status InitSchema(Database* db) {
+  AMBER_RETURN_IF_ERROR(AddCompatColumns(db).Annotate("upgrade schema (compat)"));
   // Case databases made before process_ancestors have a recursive process_ancestry view: replace it
   // and fill the closure from their processes once, in one transaction.
   Result<int64_t> old = db->QueryInt(

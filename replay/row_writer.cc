@@ -13,8 +13,9 @@ namespace {
 using store::Op;
 
 constexpr const char* kCommonColumns =
-    "capture_id,time_ns,boot_ns,op,ret,process_id,container_id,pid,tid,uid,gid,euid,egid,time";
-constexpr int kCommonCount = 14;
+    "capture_id,time_ns,boot_ns,op,ret,process_id,container_id,pid,tid,uid,gid,euid,egid,time,"
+    "compat";
+constexpr int kCommonCount = 15;
 
 struct TableSpec {
   const char* name;
@@ -293,6 +294,7 @@ void RowWriter::BindCommon(Binder* s, PendingRow* row) {
   std::string_view time = utc_.Format(links.utc_ns);
   row->time.assign(time.data(), time.size());
   s->BindTextRef(14, row->time);
+  s->BindInt(15, (c.flags & store::kTaskFlagCompatSyscall) != 0 ? 1 : 0);
 }
 
 Status RowWriter::WriteEvent(const store::Event& e, const EventLinks& links) {

@@ -164,12 +164,14 @@ CREATE TABLE IF NOT EXISTS process_ancestors (
 
 -- Columns common to every event table:
 --   id, capture_id, time_ns, time, boot_ns, op (OpName: 'exec', 'memfd_create'...), ret (syscall
---   return: negative errno on failure), process_id, container_id, pid, tid, uid, gid, euid, egid.
+--   return: negative errno on failure), process_id, container_id, pid, tid, uid, gid, euid, egid,
+--   compat (1 for a 32-bit syscall: int $0x80 or a 32-bit program; NULL in cases loaded before it).
 
 CREATE TABLE IF NOT EXISTS process_events (  -- fork and exit (creation/ending of incarnations)
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   child_pid INTEGER, child_tid INTEGER,
   child_process_id INTEGER,            -- fork of a new process: the child's incarnation
   clone_flags INTEGER,
@@ -181,6 +183,7 @@ CREATE TABLE IF NOT EXISTS execs (
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   filename TEXT,                       -- path the kernel resolved
   interpreter TEXT,                    -- script interpreter when it differs
   cwd TEXT,
@@ -197,6 +200,7 @@ CREATE TABLE IF NOT EXISTS file_events (
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   path TEXT,
   path2 TEXT,                          -- rename/link destination, symlink target
   flags INTEGER,                       -- O_* for open; AT_* for the others
@@ -208,6 +212,7 @@ CREATE TABLE IF NOT EXISTS net_events (
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   family TEXT,                         -- inet | inet6 | unix | af_<n>
   address TEXT,                        -- '10.0.0.1', '2001:db8::1', or the unix socket path
   port INTEGER,                        -- host byte order
@@ -219,6 +224,7 @@ CREATE TABLE IF NOT EXISTS cred_events (  -- set*id, setgroups, capset, cred_cha
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   id0 INTEGER, id1 INTEGER, id2 INTEGER, -- ids asked for, argument order; NULL = unchanged (-1)
   old_uid INTEGER, old_euid INTEGER,
   caps INTEGER,                        -- capset: effective asked for; cred_change: effective after
@@ -229,6 +235,7 @@ CREATE TABLE IF NOT EXISTS ns_events (  -- unshare, setns, mount family, pivot_r
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   ns_flags INTEGER,                    -- CLONE_NEW* (unshare/setns) or mount flags
   fd INTEGER,
   ns_cmd INTEGER,                      -- fsconfig command
@@ -240,6 +247,7 @@ CREATE TABLE IF NOT EXISTS module_events (  -- init/finit/delete_module, bpf, ke
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   cmd INTEGER,                         -- bpf command, keyctl command, kexec flags...
   arg INTEGER,                         -- bpf prog/map type, module image length...
   name TEXT                            -- module name or path, bpf object name, key type
@@ -249,6 +257,7 @@ CREATE TABLE IF NOT EXISTS target_events (  -- ptrace, process_vm_*, kill family
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   target_pid INTEGER,
   target_process_id INTEGER,           -- the incarnation live with that pid at the time, if known
   signal INTEGER,
@@ -260,6 +269,7 @@ CREATE TABLE IF NOT EXISTS memory_events (  -- memfd_create, mprotect, mmap
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   addr INTEGER, length INTEGER,        -- bytes
   prot INTEGER,                        -- PROT_* bits
   flags INTEGER,                       -- MAP_* or MFD_*
@@ -271,6 +281,7 @@ CREATE TABLE IF NOT EXISTS syscall_events (  -- any other syscall, and ops this 
   id INTEGER PRIMARY KEY, capture_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
+  compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
   nr INTEGER,                          -- x86-64 syscall number; NULL for an unknown op
   arg0 INTEGER, arg1 INTEGER, arg2 INTEGER, arg3 INTEGER
 );

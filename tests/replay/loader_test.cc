@@ -241,6 +241,37 @@ TEST(LoaderTest, TruncatedCaptureLoadsItsPrefixAndRecordsAGap) {
             (std::vector<std::string>{"truncated|1|1"}));
 }
 
+TEST(LoaderTest, ThirtyTwoBitSyscallsAreMarkedCompat) {
+  store::MemEnv env;
+  {
+    CaptureBuilder b(&env, "a.amber", "host-a");
+    auto sh = CaptureBuilder::Ctx(100, 10, 1);
+    b.Snapshot(sh, "/bin/sh", {"sh"});
+    b.Open(1000, sh, "/etc/native");
+    auto compat = sh;
+    compat.flags |= store::kTaskFlagCompatSyscall;
+    b.Open(1100, compat, "/etc/via-int80");
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT path, compat FROM file_events ORDER BY id"),
+            (std::vector<std::string>{"/etc/native|0", "/etc/via-int80|1"}));
+}
+
+TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
+  store::MemEnv env;
+  WriteCapture(&env, "a.amber");
+  WriteCapture(&env, "b.amber", "host-b");
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  // A case made before the column: drop it, as older builds wrote the tables.
+  ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN compat").ok());
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"b.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), count(compat), sum(compat) FROM file_events"),
+            (std::vector<std::string>{"100|50|0"}));
+}
+
 TEST(LoaderTest, LossesBecomeGapsInUtc) {
   store::MemEnv env;
   WriteCapture(&env, "a.amber");
