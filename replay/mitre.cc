@@ -47,6 +47,7 @@ const std::vector<Technique>& Table() {
       {"T1098", "Account Manipulation", {kPersistence, kPrivEsc}},
       {"T1098.004", "SSH Authorized Keys", {kPersistence, kPrivEsc}},
       {"T1105", "Ingress Tool Transfer", {kCommandAndControl}},
+      {"T1106", "Native API", {kExecution}},
       {"T1136.001", "Local Account", {kPersistence}},
       {"T1190", "Exploit Public-Facing Application", {kInitialAccess}},
       {"T1505.003", "Web Shell", {kPersistence}},
