@@ -196,4 +196,36 @@ TEST_F(CliTest, ImportLoadQueryTreeTimeline) {
   EXPECT_EQ(out, "count(*)\r\n4\r\n");
 }
 
+TEST_F(CliTest, TreeShowsEveryImageAProcessRan) {
+  // sh(700) -> 4000, which runs `sh -c 'id; cat /etc/passwd'` and then execs cat for the last
+  // command, as shells do: processes.argv is cat's; the tree shows both images.
+  std::string jsonl =
+      R"({"type":"header","host":{"hostname":"cli-test","machine_id":"m1","boot_id":"b1",)"
+      R"("kernel_release":"6.1.0","arch":"x86_64","cpus":2},"clock_boot_ns":1000000000,)"
+      R"("clock_realtime_ns":1795957339000000000,"started_ns":1000000000})"
+      "\n";
+  jsonl += R"({"type":"process","context":)" + Ctx(700, 1, 500700000, 0, "sh") +
+           R"(,"exe":"/bin/sh","cwd":"/","argv":["sh"],"observed_ns":950000000})"
+           "\n";
+  const std::string sh = Ctx(700, 1, 500700000, 0, "sh");
+  const std::string child = Ctx(4000, 700, 2001000000, 0, "sh");
+  jsonl += Event(2001000000, "fork", 4000, sh, "fork",
+                 R"({"child_pid":4000,"child_tid":4000,"clone_flags":17,"child_start_ns":2001000000})");
+  jsonl += Event(2002000000, "exec", 0, child, "exec",
+                 R"({"filename":"/bin/sh","argv":["sh","-c","id; cat /etc/passwd"],"argc":3})");
+  jsonl += Event(2003000000, "exec", -2, child, "exec",
+                 R"({"filename":"/nonexistent","argv":["nonexistent"],"argc":1})");
+  jsonl += Event(2004000000, "exec", 0, child, "exec",
+                 R"({"filename":"/bin/cat","argv":["cat","/etc/passwd"],"argc":2})");
+  std::ofstream(dir_ / "chain.jsonl") << jsonl;
+  std::string out;
+  ASSERT_EQ(Run({"import", P("chain.jsonl"), "-o", P("chain.amber")}, &out), 0) << out;
+  ASSERT_EQ(Run({"load", P("chain.amber"), "--db", P("chain.db"), "--quiet"}, &out), 0) << out;
+  ASSERT_EQ(Run({"tree", "--db", P("chain.db"), "--pid", "700"}, &out), 0);
+  // The failed exec changed nothing, so it is not an image.
+  EXPECT_NE(out.find("\n  4000 sh -c id; cat /etc/passwd -> cat /etc/passwd  [2026-11-29T"),
+            std::string::npos)
+      << out;
+}
+
 }  // namespace
