@@ -102,7 +102,27 @@ static __always_inline struct amber_event *scratch_event(u32 index)
 	return bpf_map_lookup_elem(&amber_scratch, &index);
 }
 
-/* Reads through BTF-typed pointers (bpf_get_current_task_btf(), tp_btf arguments) are plain
+/* The kernel's bpf_rdonly_cast kfunc (Linux 6.2; the verifier turns the call into a register
+ * move): the same pointer, typed `btf_id` and marked untrusted. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/* A BTF-typed pointer the verifier treats as untrusted: loads through it are the same guarded
+ * direct loads, but verify much faster. Every pointer-typed field loaded through a trusted or RCU
+ * pointer (bpf_get_current_task_btf(), a tp_btf argument, and task->real_parent, ->group_leader,
+ * ->cgroups read through those) makes the 6.18 verifier look up up to four "<struct>__safe_*"
+ * names in vmlinux BTF, a linear scan of all its types each time (btf_nested_type_is_trusted ->
+ * btf_find_by_name_kind), on every path it walks: 70% of the ~2.5 s of CPU it took to load the
+ * programs (perf; docs/BENCHMARKS.md, "Recorder"). Nothing here needs a trusted pointer: none is
+ * passed to a helper or kfunc that asks for one. */
+#define untrusted(ptr, type) ((type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
+
+/* The current task, untrusted (see above). */
+static __always_inline struct task_struct *current_task(void)
+{
+	return untrusted(bpf_get_current_task_btf(), struct task_struct);
+}
+
+/* Reads through BTF-typed pointers (current_task(), tp_btf arguments) are plain
  * loads that the JIT guards against faults, with CO-RE offsets; BPF_CORE_READ would call
  * bpf_probe_read_kernel once per pointer step (about 15-30 ns each here). The hot paths use
  * direct loads; BPF_CORE_READ stays for variable indexes (the verifier refuses a variable
@@ -200,7 +220,7 @@ static __always_inline bool current_wanted(u32 op)
 	if (!op_enabled(op))
 		return false;
 	u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	return task_wanted(bpf_get_current_task_btf(), tgid);
+	return task_wanted(current_task(), tgid);
 }
 
 /* ---- Strings -------------------------------------------------------------------------------- */
@@ -301,7 +321,7 @@ __noinline int amber_put_dpath(struct amber_event *e, u32 slot, u64 dentry_ptr, 
 	struct vfsmount *vfsmnt = (struct vfsmount *)vfsmnt_ptr;
 	if (!e)
 		return 0;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct dentry *root_dentry = BPF_CORE_READ(task, fs, root.dentry);
 	struct vfsmount *root_mnt = BPF_CORE_READ(task, fs, root.mnt);
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
@@ -382,7 +402,7 @@ static __always_inline void put_file_dpath(struct amber_event *e, u8 slot, struc
 /* The directory a dfd-relative path starts from: AT_FDCWD is the cwd. */
 static __always_inline void put_dfd_dir(struct amber_event *e, u8 slot, int dfd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	if (dfd == AT_FDCWD) {
 		put_dpath(e, slot, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
 		return;
@@ -525,7 +545,7 @@ static __always_inline struct amber_event *event_begin(u16 op, u32 nr, long ret)
 	struct amber_event *e = scratch_event(0);
 	if (!e)
 		return NULL;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	e->kind = AMBER_REC_EVENT;
 	e->op = op;
 	e->cpu = bpf_get_smp_processor_id();

@@ -129,7 +129,7 @@ static __always_inline int file_emit(struct amber_inflight *in, long ret, int df
 				    dfd2_i >= 0 ? (int)a[dfd2_i] : AT_FDCWD, (void *)a[path2_i]);
 	}
 	if (fd_i >= 0)
-		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(bpf_get_current_task_btf(), (int)a[fd_i]));
+		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(current_task(), (int)a[fd_i]));
 	output(e);
 	return 0;
 }

@@ -64,7 +64,7 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 	e->args[0] = child_tgid;
 	e->args[1] = child_tid;
 	e->args[2] = flags;
-	e->args[3] = task_start_boottime(child->group_leader);
+	e->args[3] = task_start_boottime(untrusted(child, struct task_struct)->group_leader);
 	output(e);
 	return 0;
 }
@@ -135,7 +135,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	if (!task_wanted(task, tgid))
 		return 0;

@@ -229,7 +229,7 @@ static __always_inline void sys_regs(struct amber_sys_regs *r, struct pt_regs *r
 	r->args[4] = SYSCALL_ARG4(regs);
 	r->args[5] = SYSCALL_ARG5(regs);
 #if defined(__TARGET_ARCH_x86)
-	r->compat = task_in_compat_syscall(bpf_get_current_task_btf());
+	r->compat = task_in_compat_syscall(current_task());
 	r->args32[0] = regs->bx;
 	r->args32[1] = regs->cx;
 	r->args32[2] = regs->dx;

@@ -141,7 +141,7 @@ static __always_inline int control_exit(struct amber_inflight *in, long ret)
 		break;
 	case AMBER_OP_FINIT_MODULE: /* (fd, params, flags) */
 		e->args[0] = in->args[2];
-		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(bpf_get_current_task_btf(), (int)in->args[0]));
+		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(current_task(), (int)in->args[0]));
 		put_user_str(e, AMBER_STR_NAME, (void *)in->args[1]);
 		break;
 	case AMBER_OP_DELETE_MODULE: /* (name, flags) */
@@ -155,7 +155,7 @@ static __always_inline int control_exit(struct amber_inflight *in, long ret)
 	case AMBER_OP_KEXEC_FILE_LOAD: /* (kernel_fd, initrd_fd, cmdline_len, cmdline, flags) */
 		e->args[0] = in->args[4];
 		e->args[1] = in->args[1];
-		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(bpf_get_current_task_btf(), (int)in->args[0]));
+		put_file_dpath(e, AMBER_STR_FD_PATH, fd_file(current_task(), (int)in->args[0]));
 		put_user_str(e, AMBER_STR_NAME, (void *)in->args[3]);
 		break;
 	case AMBER_OP_SYSCALL:
@@ -213,7 +213,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 		in.args[0] = flags;
 	}
 	in.op = op;
-	const struct cred *cred = bpf_get_current_task_btf()->cred;
+	const struct cred *cred = current_task()->cred;
 	in.old_uid = cred->uid.val;
 	in.old_euid = cred->euid.val;
 	u32 tid = (u32)bpf_get_current_pid_tgid();
@@ -267,7 +267,7 @@ static __always_inline int ns_exit(struct amber_inflight *in, long ret)
 	case AMBER_OP_SETNS: {
 		e->args[0] = a[1];
 		e->args[1] = a[0];
-		struct file *f = fd_file(bpf_get_current_task_btf(), (int)a[0]);
+		struct file *f = fd_file(current_task(), (int)a[0]);
 		if (f)
 			e->args[3] = BPF_CORE_READ(f, f_inode, i_ino);
 		break;
@@ -347,7 +347,7 @@ AMBER_SYSCALL(mount_setattr, 5, AMBER_OP_MOUNT_SETATTR, ns_exit)
  * Returns the host pid number of `nr`, or 0 when no pid has that number there now. */
 static __always_inline u32 host_pid_of_vnr(u32 nr)
 {
-	struct pid *self = BPF_CORE_READ(bpf_get_current_task_btf(), thread_pid);
+	struct pid *self = BPF_CORE_READ(current_task(), thread_pid);
 	unsigned int level = BPF_CORE_READ(self, level);
 	if (level == 0 || nr == 0)
 		return nr; /* the initial namespace: already a host pid */
@@ -385,7 +385,7 @@ static __always_inline u32 host_kill_pid(u64 arg)
  * (a /proc/<pid> directory fd, which pidfd_send_signal also accepts). */
 static __always_inline u32 host_pid_of_pidfd(int fd)
 {
-	struct file *f = fd_file(bpf_get_current_task_btf(), fd);
+	struct file *f = fd_file(current_task(), fd);
 	if (!f)
 		return 0;
 	struct inode *inode = BPF_CORE_READ(f, f_inode);
