@@ -25,10 +25,13 @@ std::string CanonicalMessage(std::string_view message) {
   static const std::regex kKeyed(R"(\b(pid|ppid|tid|fd|inode)([ =:#]+)\d+)");
   static const std::regex kProcPid(R"(/proc/\d+/)");
   static const std::regex kLong(R"(\b\d{7,}\b)");
+  // Durations measured between two events: a re-recording's scheduling moves them.
+  static const std::regex kDuration(R"(\b\d+ (ns|us|ms|s)\b)");
   std::string s = EscapeForTerminal(message);  // golden files are text: no raw bytes
   s = std::regex_replace(s, kTime, "<time>");
   s = std::regex_replace(s, kHex, "<hex>");
   s = std::regex_replace(s, kKeyed, "$1$2<n>");
+  s = std::regex_replace(s, kDuration, "<n> $1");
   s = std::regex_replace(s, kLong, "<n>");
   s = std::regex_replace(s, kProcPid, "/proc/<n>/");
   return s;

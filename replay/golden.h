@@ -6,8 +6,9 @@
 // (rule id and severity | executable and argv | container name, or "-" on the host | the message
 // with host-specific values masked | the evidence tables with counts). Masked: ISO-8601 times
 // (<time>), hex runs of 12+ digits (<hex>: container ids, addresses), the numbers after pid, ppid,
-// tid, fd and inode (<n>), /proc/<pid>/ in paths, and any number of 7+ digits (<n>: namespace
-// inodes, ns times). The masks apply to the executable and argv as well as to the message.
+// tid, fd and inode (<n>), /proc/<pid>/ in paths, durations ("12 ms" -> "<n> ms", also ns, us, s)
+// and any number of 7+ digits (<n>: namespace inodes, ns times). The masks apply to the
+// executable and argv as well as to the message.
 // Lines are sorted, so the concurrent order of a real re-recording does not matter.
 //
 // The file: '#' comment lines, then the lines. A comment `# max-severity: low` is a directive that
