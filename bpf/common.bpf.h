@@ -520,6 +520,43 @@ struct {
 	__type(value, u64);
 } amber_cgroup_last SEC(".maps");
 
+/* A v1 cgroup's path, leaf first, at most AMBER_CGROUP_DEPTH components (then flagged
+ * truncated); carried between the steps of maybe_send_cgroup's bpf_loop. */
+#define AMBER_CGROUP_DEPTH 16
+
+struct amber_cgroup_walk {
+	struct amber_event *r;
+	struct kernfs_node *kn;
+	u32 off;
+	u8 flags;
+};
+
+/* One component: 0 to go on, 1 to stop. */
+static long amber_cgroup_step(u64 i, void *ctx)
+{
+	struct amber_cgroup_walk *w = ctx;
+	struct amber_event *r = w->r;
+	struct kernfs_node *kn = w->kn;
+	u32 off = w->off;
+	if (!r || !kn)
+		return 1;
+	struct kernfs_node *parent = kernfs_parent(kn);
+	if (!parent)
+		return 1; /* the hierarchy's root is "/" */
+	if (off > AMBER_STR_BUF - AMBER_NAME_MAX)
+		return 1;
+	long n = bpf_probe_read_kernel_str(&r->strs[off & (AMBER_STR_BUF - 1)], AMBER_NAME_MAX,
+					   BPF_CORE_READ(kn, name));
+	if (n <= 0)
+		return 1;
+	r->strs[(off + n - 1) & (AMBER_STR_BUF - 1)] = '/';
+	w->off = off + n;
+	w->kn = parent;
+	if (i == AMBER_CGROUP_DEPTH - 1)
+		w->flags |= AMBER_STRF_TRUNCATED;
+	return 0;
+}
+
 /* The first time a v1 cgroup is met, its path goes out ahead of the event that names it. */
 static __always_inline void maybe_send_cgroup(struct task_struct *task, u64 kn_id)
 {
@@ -543,27 +580,11 @@ static __always_inline void maybe_send_cgroup(struct task_struct *task, u64 kn_i
 	int start = str_begin(r, AMBER_NAME_MAX);
 	if (start < 0)
 		return;
-	u32 off = start;
-	u8 flags = AMBER_STRF_DPATH;
-	for (int i = 0; i < 16; i++) {
-		if (!kn)
-			break;
-		struct kernfs_node *parent = kernfs_parent(kn);
-		if (!parent)
-			break; /* the hierarchy's root is "/" */
-		if (off > AMBER_STR_BUF - AMBER_NAME_MAX)
-			break;
-		long n = bpf_probe_read_kernel_str(&r->strs[off & (AMBER_STR_BUF - 1)], AMBER_NAME_MAX,
-						   BPF_CORE_READ(kn, name));
-		if (n <= 0)
-			break;
-		r->strs[(off + n - 1) & (AMBER_STR_BUF - 1)] = '/';
-		off += n;
-		kn = parent;
-		if (i == 15)
-			flags |= AMBER_STRF_TRUNCATED;
-	}
-	str_end(r, start, off - start, AMBER_STR_CGROUP, flags);
+	struct amber_cgroup_walk w = {.r = r, .kn = kn, .off = start, .flags = AMBER_STRF_DPATH};
+	/* bpf_loop, not a bounded loop: the verifier checks one step, not 16, in every program
+	 * (event_begin is inlined into each); docs/BENCHMARKS.md, "Recorder". */
+	bpf_loop(AMBER_CGROUP_DEPTH, amber_cgroup_step, &w, 0);
+	str_end(r, start, w.off - start, AMBER_STR_CGROUP, w.flags);
 	output(r);
 	u8 one = 1;
 	bpf_map_update_elem(&amber_cgroups_sent, &kn_id, &one, BPF_ANY);
