@@ -8,7 +8,8 @@ set -euo pipefail
 analyzer=(cmake g++ make pkg-config capnproto libcapnp-dev liblz4-dev libsodium-dev zlib1g-dev
           libsqlite3-dev sqlite3 libboost-program-options-dev libgtest-dev nlohmann-json3-dev)
 recorder=(clang llvm python3 libc6-dev libbpf-dev bpftool libelf-dev runc busybox-static iproute2 e2fsprogs
-          libclang-rt-14-dev)
+          libclang-rt-14-dev
+          libcap2-bin gcc)  # live fixtures: setcap, a C compiler (script and su are essential)
 
 want=("${analyzer[@]}")
 [[ "${1:-all}" == analyzer ]] || want+=("${recorder[@]}")
