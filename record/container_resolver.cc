@@ -76,6 +76,11 @@ std::optional<std::string> ContainerResolver::ContainerIdFor(std::string_view cg
 
   std::optional<CgroupContainerMatch> match = MatchContainerCgroup(cgroup_path);
   if (!match.has_value() && cgroup_path.size() <= kMaxCgroupPathBytes) {
+    // A path seen for the first time may be a container created a moment ago: look at runc's
+    // state now, whatever the intervals say (a readdir and a stat per container; the index is
+    // rebuilt only when that changed). Events reach the resolver in batches, so waiting out an
+    // interval here lost a container's first commands, its init's exec among them.
+    MaybeReloadRuncIndex(now, 0);
     if (auto it = runc_index_.find(key); it != runc_index_.end()) {
       match = CgroupContainerMatch{"runc", it->second, "", ""};
     }

@@ -94,9 +94,10 @@ TEST_F(ContainerResolverTest, NewRuncContainerIsFoundEvenWhenTheRootMtimeStandsS
   EXPECT_EQ(resolver.ContainerIdFor("/still"), "still");
 }
 
-TEST_F(ContainerResolverTest, HostPathsDoNotReloadRuncStateMoreThanEveryMissInterval) {
+TEST_F(ContainerResolverTest, CachedMissesDoNotReloadRuncStateMoreThanEveryMissInterval) {
   ContainerResolver resolver(Options());
   EXPECT_EQ(resolver.ContainerIdFor("/user.slice"), std::nullopt);
+  EXPECT_EQ(resolver.ContainerIdFor("/quick"), std::nullopt);  // not a container yet: cached
   fs::create_directories(data_.Data("runc/quick"));
   Spill(data_.Data("runc/quick/state.json"),
         R"({"id":"quick","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/quick"}})");
@@ -105,6 +106,18 @@ TEST_F(ContainerResolverTest, HostPathsDoNotReloadRuncStateMoreThanEveryMissInte
   Advance(50'000'000);
   EXPECT_EQ(resolver.ContainerIdFor("/quick"), "quick");
   EXPECT_EQ(resolver.ContainerIdFor("/user.slice"), std::nullopt);
+}
+
+TEST_F(ContainerResolverTest, PathSeenForTheFirstTimeLooksAtRuncStateAtOnce) {
+  // The recorder decodes events in batches: a new container's first events (its init's exec
+  // among them) arrive within a millisecond of the last look, and must not wait for the next.
+  ContainerResolver resolver(Options());
+  EXPECT_EQ(resolver.ContainerIdFor("/user.slice"), std::nullopt);
+  fs::create_directories(data_.Data("runc/fresh"));
+  Spill(data_.Data("runc/fresh/state.json"),
+        R"({"id":"fresh","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/fresh"}})");
+  Advance(1'000'000);
+  EXPECT_EQ(resolver.ContainerIdFor("/fresh"), "fresh");
 }
 
 TEST_F(ContainerResolverTest, RefreshReturnsFirstSightingThenOnlyChanges) {
