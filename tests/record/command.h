@@ -25,10 +25,9 @@ inline std::string Slurp(const fs::path& path) {
   return ss.str();
 }
 
-// Forks argv with stdin from /dev/null, stderr appended to `log`, stdout to `out` (truncated) when
-// given, else to `log`. execvp when `search_path`, else execv. Returns the child's pid, or -1.
-inline pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log, const fs::path& out = {},
-                   bool search_path = true) {
+// Forks argv (looked up on PATH unless it has a '/') with stdin from /dev/null, stderr appended to
+// `log`, stdout to `out` (truncated) when given, else to `log`. Returns the child's pid, or -1.
+inline pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log, const fs::path& out = {}) {
   pid_t child = fork();
   if (child != 0) return child;
   int in = open("/dev/null", O_RDONLY);
@@ -41,11 +40,7 @@ inline pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log, co
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  if (search_path) {
-    execvp(args[0], args.data());
-  } else {
-    execv(args[0], args.data());
-  }
+  execvp(args[0], args.data());
   _exit(127);
 }
 

@@ -3,6 +3,7 @@
 // Every process signalled here is one the test started; the small tmpfs is unmounted at the end.
 #include <gtest/gtest.h>
 
+#include "tests/record/command.h"
 #include "tests/record/privileged.h"
 #include <signal.h>
 #include <fcntl.h>
@@ -50,11 +51,7 @@ pid_t Spawn(const std::vector<std::string>& args) {
   return pid;
 }
 
-int WaitExit(pid_t pid) {
-  int st = 0;
-  waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+using amber::test::WaitExit;
 
 class RecorderTest : public ::testing::Test {
  protected:

@@ -35,14 +35,18 @@ std::string Event(long long t, const char* op, long long ret, const std::string&
          "\",\"args\":" + args + "}\n";
 }
 
+// The header line of every capture here: host cli-test, boot-time 1 s = 2026-11-29T13:02:19Z.
+std::string Header() {
+  return R"({"type":"header","host":{"hostname":"cli-test","machine_id":"m1","boot_id":"b1",)"
+         R"("kernel_release":"6.1.0","arch":"x86_64","cpus":2},"clock_boot_ns":1000000000,)"
+         R"("clock_realtime_ns":1795957339000000000,"started_ns":1000000000})"
+         "\n";
+}
+
 // init(1) -> sshd(700) -> bash(4000) -> the renamed payload(4001), which reads /etc/shadow and
 // exits. The payload's name carries U+202E (RIGHT-TO-LEFT OVERRIDE): "/tmp/<RLO>gpj.sh".
 std::string Jsonl() {
-  std::string out =
-      R"({"type":"header","host":{"hostname":"cli-test","machine_id":"m1","boot_id":"b1",)"
-      R"("kernel_release":"6.1.0","arch":"x86_64","cpus":2},"clock_boot_ns":1000000000,)"
-      R"("clock_realtime_ns":1795957339000000000,"started_ns":1000000000})"
-      "\n";
+  std::string out = Header();
   out += R"({"type":"process","context":)" + Ctx(1, 0, 500000000, 0, "systemd") +
          R"(,"exe":"/usr/lib/systemd/systemd","cwd":"/","argv":["/sbin/init"],"observed_ns":950000000})"
          "\n";
@@ -199,11 +203,7 @@ TEST_F(CliTest, ImportLoadQueryTreeTimeline) {
 TEST_F(CliTest, TreeShowsEveryImageAProcessRan) {
   // sh(700) -> 4000, which runs `sh -c 'id; cat /etc/passwd'` and then execs cat for the last
   // command, as shells do: processes.argv is cat's; the tree shows both images.
-  std::string jsonl =
-      R"({"type":"header","host":{"hostname":"cli-test","machine_id":"m1","boot_id":"b1",)"
-      R"("kernel_release":"6.1.0","arch":"x86_64","cpus":2},"clock_boot_ns":1000000000,)"
-      R"("clock_realtime_ns":1795957339000000000,"started_ns":1000000000})"
-      "\n";
+  std::string jsonl = Header();
   jsonl += R"({"type":"process","context":)" + Ctx(700, 1, 500700000, 0, "sh") +
            R"(,"exe":"/bin/sh","cwd":"/","argv":["sh"],"observed_ns":950000000})"
            "\n";
