@@ -636,24 +636,28 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
 
 namespace {
 
-// Case databases made before the `compat` column: add it to each event table (NULL in the rows
-// already there: those loads did not keep the flag).
-Status AddCompatColumns(Database* db) {
-  Result<Statement> missing = db->Prepare(
-      "SELECT m.name FROM sqlite_schema m WHERE m.type = 'table' AND m.name IN ('process_events',"
-      " 'execs', 'file_events', 'net_events', 'cred_events', 'ns_events', 'module_events',"
-      " 'target_events', 'memory_events', 'syscall_events') AND NOT EXISTS"
-      " (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'compat') ORDER BY m.name");
-  if (!missing.ok()) return missing.status();
-  std::vector<std::string> tables;
-  for (;;) {
-    Result<bool> row = missing->Step();
+// Columns added after case databases were first made: older cases get them (NULL in the rows
+// already there, whose loads did not keep the value) before anything is loaded into them.
+Status AddLaterColumns(Database* db) {
+  static constexpr std::pair<const char*, const char*> kLater[] = {
+      {"process_events", "compat"}, {"execs", "compat"},         {"file_events", "compat"},
+      {"net_events", "compat"},     {"cred_events", "compat"},   {"ns_events", "compat"},
+      {"module_events", "compat"},  {"target_events", "compat"}, {"memory_events", "compat"},
+      {"syscall_events", "compat"}, {"execs", "cap_effective"},
+  };
+  Result<Statement> has = db->Prepare(
+      "SELECT (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1),"
+      " (SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2)");
+  if (!has.ok()) return has.status();
+  for (const auto& [table, column] : kLater) {  // names from the list above, never from data
+    has->Reset();
+    has->BindText(1, table);
+    has->BindText(2, column);
+    Result<bool> row = has->Step();
     if (!row.ok()) return row.status();
-    if (!*row) break;
-    tables.push_back(missing->ColumnString(0));
-  }
-  for (const std::string& table : tables) {  // names from the fixed list above, never from data
-    AMBER_RETURN_IF_ERROR(db->Exec("ALTER TABLE " + table + " ADD COLUMN compat INTEGER"));
+    if (!*row || has->ColumnInt(0) == 0 || has->ColumnInt(1) != 0) continue;  // no table yet, or done
+    AMBER_RETURN_IF_ERROR(db->Exec(std::string("ALTER TABLE ") + table + " ADD COLUMN " + column +
+                                   " INTEGER"));
   }
   return Status::Ok();
 }
@@ -661,7 +665,7 @@ Status AddCompatColumns(Database* db) {
 }  // namespace
 
 Status InitSchema(Database* db) {
-  AMBER_RETURN_IF_ERROR(AddCompatColumns(db).Annotate("upgrade schema (compat)"));
+  AMBER_RETURN_IF_ERROR(AddLaterColumns(db).Annotate("upgrade schema (later columns)"));
   // Case databases made before process_ancestors have a recursive process_ancestry view: replace it
   // and fill the closure from their processes once, in one transaction.
   Result<int64_t> old = db->QueryInt(

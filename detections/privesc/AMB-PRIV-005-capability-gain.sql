@@ -27,21 +27,20 @@ FROM cred_events c
 WHERE c.op IN ('capset', 'cred_change') AND c.ret >= 0 AND c.uid <> 0 AND c.euid <> 0
   AND (c.caps & ((1 << 21) | (1 << 16) | (1 << 19) | (1 << 2) | (1 << 17) | (1 << 39))) != 0
 UNION ALL
--- An exec that granted them: the image's file capabilities. processes.cap_effective is the set
--- after the incarnation's last exec, so only that exec is judged.
+-- An exec that granted them: the image's file capabilities (execs.cap_effective, the set after it).
 SELECT e.time_ns, e.process_id, e.container_id,
        printf('uid %d gained capabilities 0x%x by exec of %s (%s)', e.uid,
-              p.cap_effective & ~coalesce(parent.cap_effective, 0), e.filename,
-              rtrim(CASE WHEN p.cap_effective & (1 << 21) THEN 'CAP_SYS_ADMIN ' ELSE '' END ||
-                    CASE WHEN p.cap_effective & (1 << 16) THEN 'CAP_SYS_MODULE ' ELSE '' END ||
-                    CASE WHEN p.cap_effective & (1 << 19) THEN 'CAP_SYS_PTRACE ' ELSE '' END ||
-                    CASE WHEN p.cap_effective & (1 << 2) THEN 'CAP_DAC_READ_SEARCH ' ELSE '' END ||
-                    CASE WHEN p.cap_effective & (1 << 17) THEN 'CAP_SYS_RAWIO ' ELSE '' END ||
-                    CASE WHEN p.cap_effective & (1 << 39) THEN 'CAP_BPF' ELSE '' END)) AS message,
+              e.cap_effective & ~coalesce(parent.cap_effective, 0), e.filename,
+              rtrim(CASE WHEN e.cap_effective & (1 << 21) THEN 'CAP_SYS_ADMIN ' ELSE '' END ||
+                    CASE WHEN e.cap_effective & (1 << 16) THEN 'CAP_SYS_MODULE ' ELSE '' END ||
+                    CASE WHEN e.cap_effective & (1 << 19) THEN 'CAP_SYS_PTRACE ' ELSE '' END ||
+                    CASE WHEN e.cap_effective & (1 << 2) THEN 'CAP_DAC_READ_SEARCH ' ELSE '' END ||
+                    CASE WHEN e.cap_effective & (1 << 17) THEN 'CAP_SYS_RAWIO ' ELSE '' END ||
+                    CASE WHEN e.cap_effective & (1 << 39) THEN 'CAP_BPF' ELSE '' END)) AS message,
        json_array('execs:' || e.id) AS evidence
 FROM execs e JOIN processes p ON p.id = e.process_id
 LEFT JOIN processes parent ON parent.id = p.parent_id
-WHERE e.ret >= 0 AND e.uid <> 0 AND e.euid <> 0 AND e.exec_index = p.exec_count
+WHERE e.ret >= 0 AND e.uid <> 0 AND e.euid <> 0
   AND p.user_ns IS parent.user_ns  -- root in a user namespace of its own (unshare -r) is not this
-  AND (p.cap_effective & ~coalesce(parent.cap_effective, 0)
+  AND (e.cap_effective & ~coalesce(parent.cap_effective, 0)
        & ((1 << 21) | (1 << 16) | (1 << 19) | (1 << 2) | (1 << 17) | (1 << 39))) != 0

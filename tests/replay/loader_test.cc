@@ -267,9 +267,12 @@ TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
   // A case made before the column: drop it, as older builds wrote the tables.
   ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN compat").ok());
+  ASSERT_TRUE(db->Exec("ALTER TABLE execs DROP COLUMN cap_effective").ok());
   ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"b.amber"}).ok());
   EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), count(compat), sum(compat) FROM file_events"),
             (std::vector<std::string>{"100|50|0"}));
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), count(cap_effective) FROM execs"),
+            (std::vector<std::string>{"100|50"}));
 }
 
 TEST(LoaderTest, LossesBecomeGapsInUtc) {
