@@ -165,7 +165,7 @@ struct amber_str_hdr {
 //            cred_change: effective after)
 //   control: 0 cmd, 1 arg; string NAME (or FD_PATH for finit_module)
 //   ns:      0 flags, 1 fd, 2 cmd, 3 ns inode; strings SOURCE, TARGET, FSTYPE, KEY, VALUE, DIR
-//   target:  0 target pid, 1 signal, 2 request, 3 addr
+//   target:  0 target pid, 1 signal, 2 request, 3 addr, 4 the pid argument as given (s32)
 //   file:    0 flags, 1 mode, 2 owner uid, 3 owner gid; strings PATH, PATH2, DIR, DIR2, FD_PATH
 //   memory:  0 addr, 1 length, 2 prot, 3 flags, 4 fd; string NAME
 //   net:     0 fd, 1 backlog; string SOCKADDR

@@ -412,10 +412,12 @@ static __always_inline int target_exit(struct amber_inflight *in, long ret)
 		e->args[0] = host_pid_of_vnr(a[1]);
 		e->args[2] = a[0];
 		e->args[3] = a[2];
+		e->args[4] = a[1];
 		break;
 	case AMBER_OP_PROCESS_VM_WRITEV:
 	case AMBER_OP_PROCESS_VM_READV: { /* (pid, lvec, liovcnt, rvec, riovcnt, flags) */
 		e->args[0] = host_pid_of_vnr(a[0]);
+		e->args[4] = a[0];
 		e->args[2] = ret > 0 ? ret : 0;
 		u64 base = 0; /* rvec[0].iov_base: a compat iovec is two u32 */
 		bpf_probe_read_user(&base, in->compat ? 4 : sizeof(base), (void *)a[3]);
@@ -426,6 +428,7 @@ static __always_inline int target_exit(struct amber_inflight *in, long ret)
 		e->args[0] = host_pid_of_vnr(a[1]);
 		e->args[1] = a[2];
 		e->args[3] = host_pid_of_vnr(a[0]);
+		e->args[4] = a[1];
 		break;
 	case AMBER_OP_PIDFD_SEND_SIGNAL: /* (pidfd, sig, info, flags) */
 		e->args[0] = ret == 0 ? host_pid_of_pidfd(a[0]) : 0;
@@ -440,10 +443,12 @@ static __always_inline int target_exit(struct amber_inflight *in, long ret)
 	case AMBER_OP_KILL: /* (pid, sig) */
 		e->args[0] = host_kill_pid(a[0]);
 		e->args[1] = a[1];
+		e->args[4] = a[0];
 		break;
 	default: /* tkill (tid, sig) */
 		e->args[0] = host_pid_of_vnr(a[0]);
 		e->args[1] = a[1];
+		e->args[4] = a[0];
 	}
 	output(e);
 	return 0;

@@ -354,7 +354,8 @@ Decoder::Kind Decoder::Decode(std::span<const uint8_t> record, store::Event* eve
       break;
     }
     case Family::kTarget:
-      event->args = store::TargetArgs{static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), a[2], a[3]};
+      event->args = store::TargetArgs{static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), a[2],
+                                      a[3], static_cast<int32_t>(a[4])};
       break;
     case Family::kFile: {
       store::FileArgs x;

@@ -643,7 +643,7 @@ Status AddLaterColumns(Database* db) {
       {"process_events", "compat"}, {"execs", "compat"},         {"file_events", "compat"},
       {"net_events", "compat"},     {"cred_events", "compat"},   {"ns_events", "compat"},
       {"module_events", "compat"},  {"target_events", "compat"}, {"memory_events", "compat"},
-      {"syscall_events", "compat"}, {"execs", "cap_effective"},
+      {"syscall_events", "compat"}, {"execs", "cap_effective"},   {"target_events", "given_pid"},
   };
   Result<Statement> has = db->Prepare(
       "SELECT (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1),"

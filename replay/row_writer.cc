@@ -36,7 +36,7 @@ constexpr TableSpec kSpecs[kEventTableCount] = {
     {"cred_events", "id0,id1,id2,old_uid,old_euid,caps,cmd,arg,name", 9},
     {"ns_events", "ns_flags,fd,ns_cmd,source,target,fs_type,key,value,ns_inode", 9},
     {"module_events", "cmd,arg,name", 3},
-    {"target_events", "target_pid,target_process_id,signal,request,addr", 5},
+    {"target_events", "target_pid,target_process_id,signal,request,addr,given_pid", 6},
     {"memory_events", "addr,length,prot,flags,fd,name", 6},
     {"syscall_events", "nr,arg0,arg1,arg2,arg3", 5},
 };
@@ -477,6 +477,7 @@ void RowWriter::BindEvent(Binder binder, EventTable table, PendingRow* row) {
       s->BindInt(k + 3, a.signal);
       s->BindInt(k + 4, U64(a.request));
       s->BindInt(k + 5, U64(a.addr));
+      s->BindInt(k + 6, a.given_pid);
       break;
     }
     case EventTable::kMemory: {

@@ -263,7 +263,9 @@ CREATE TABLE IF NOT EXISTS target_events (  -- ptrace, process_vm_*, kill family
   target_process_id INTEGER,           -- the incarnation live with that pid at the time, if known
   signal INTEGER,
   request INTEGER,                     -- ptrace request; bytes for process_vm_*
-  addr INTEGER
+  addr INTEGER,
+  given_pid INTEGER                    -- the pid argument as the caller passed it, in its own pid
+                                       -- namespace (0 for pidfd_*; NULL in cases loaded before it)
 );
 
 CREATE TABLE IF NOT EXISTS memory_events (  -- memfd_create, mprotect, mmap

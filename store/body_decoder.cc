@@ -313,8 +313,8 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
     }
     case Which::TARGET: {
       auto g = e.getTarget();
-      out->emplace<TargetArgs>(
-          TargetArgs{g.getTargetPid(), g.getSignal(), g.getRequest(), g.getAddr()});
+      out->emplace<TargetArgs>(TargetArgs{g.getTargetPid(), g.getSignal(), g.getRequest(),
+                                          g.getAddr(), g.getGivenPid()});
       return true;
     }
     case Which::FILE: {

@@ -351,6 +351,7 @@ void BodyEncoder::State::SetArgs(const EventArgs& args, schema::Event::Builder e
           g.setSignal(a.signal);
           g.setRequest(a.request);
           g.setAddr(a.addr);
+          g.setGivenPid(a.given_pid);
         } else if constexpr (std::is_same_v<T, FileArgs>) {
           auto g = e.initFile();
           g.setPath(strings.Intern(a.path));

@@ -221,6 +221,10 @@ struct Event {
       request @38 :UInt64;      # ptrace request; bytes for process_vm_*.
       addr @39 :UInt64;         # ptrace addr; remote address for process_vm_*; tgkill's tgid (host pid);
                                 # pidfd_*'s descriptor.
+      givenPid @64 :Int32;      # The pid argument exactly as the caller passed it, in the caller's own
+                                # pid namespace (tgkill: the tid; kill: negative for a process group),
+                                # kept whether or not the recorder found the target. 0 for pidfd_* and
+                                # in captures from recorders before it was added.
     }
 
     file :group {

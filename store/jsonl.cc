@@ -235,6 +235,7 @@ void Fields(R& r, V& v) {
 template <typename R, typename V> requires Is<R, TargetArgs>
 void Fields(R& r, V& v) {
   AMBER_FIELD(target_pid); AMBER_FIELD(signal); AMBER_FIELD(request); AMBER_FIELD(addr);
+  AMBER_FIELD(given_pid);
 }
 
 template <typename R, typename V> requires Is<R, FileArgs>

@@ -135,6 +135,7 @@ struct TargetArgs {
   uint32_t signal = 0;
   uint64_t request = 0;
   uint64_t addr = 0;
+  int32_t given_pid = 0;  // as the caller passed it, in its own pid namespace
   friend bool operator==(const TargetArgs&, const TargetArgs&) = default;
 };
 struct FileArgs {

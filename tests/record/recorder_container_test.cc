@@ -69,6 +69,7 @@ comm=
 while [ "$comm" != sleep ]; do /bin/sleep 0.05; read comm < /proc/$child/comm; done
 kill -TERM $child
 wait
+kill -TERM 4242 2> /dev/null
 echo done > /tmp/done
 exec /bin/sleep 60
 )";
@@ -328,11 +329,18 @@ TEST_F(RecorderContainerTest, ScriptActionsArriveWithContextAndContainer) {
   ASSERT_NE(sleeper, 0u);
   EXPECT_NE(sleeper, sleep_vpid);
   std::vector<const store::Event*> kills = by_init(Op::kKill);
-  ASSERT_EQ(kills.size(), 1u);
+  ASSERT_EQ(kills.size(), 2u);
   EXPECT_EQ(kills[0]->ret, 0);
   EXPECT_EQ(Args<store::TargetArgs>(kills[0])->signal, static_cast<uint32_t>(SIGTERM));
   EXPECT_EQ(Args<store::TargetArgs>(kills[0])->target_pid, sleeper)
       << "container pid " << sleep_vpid << " not translated to the host pid";
+  EXPECT_EQ(Args<store::TargetArgs>(kills[0])->given_pid, static_cast<int32_t>(sleep_vpid));
+  // Then a kill of a pid no process of the container has: refused, no target found, and the pid
+  // asked for still recorded as given.
+  EXPECT_EQ(kills[1]->ret, -ESRCH);
+  EXPECT_EQ(Args<store::TargetArgs>(kills[1])->target_pid, 0u);
+  EXPECT_EQ(Args<store::TargetArgs>(kills[1])->given_pid, 4242);
+  EXPECT_EQ(Args<store::TargetArgs>(kills[1])->signal, static_cast<uint32_t>(SIGTERM));
   std::vector<const store::Event*> exits = c.Where([&](const store::Event& e) {
     return e.op == Op::kExit && e.context.pid == sleeper;
   });

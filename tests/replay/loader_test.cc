@@ -259,6 +259,26 @@ TEST(LoaderTest, ThirtyTwoBitSyscallsAreMarkedCompat) {
             (std::vector<std::string>{"/etc/native|0", "/etc/via-int80|1"}));
 }
 
+TEST(LoaderTest, TargetEventsKeepThePidAsTheCallerGaveIt) {
+  store::MemEnv env;
+  {
+    CaptureBuilder b(&env, "a.amber", "host-a");
+    auto sh = CaptureBuilder::Ctx(100, 10, 1);
+    b.Snapshot(sh, "/bin/sh", {"sh"});
+    b.Fork(500, sh, 300, 500);
+    // A kill of the child by its pid in the container's namespace, then one of a pid nobody had.
+    b.Append(1000, store::Op::kKill, sh, store::TargetArgs{300, 15, 0, 0, 7});
+    b.Append(1100, store::Op::kKill, sh, store::TargetArgs{0, 9, 0, 0, 4242}, -3 /* ESRCH */);
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT t.ret, t.target_pid, t.given_pid, t.signal, p.pid "
+                                    "FROM target_events t LEFT JOIN processes p "
+                                    "ON p.id = t.target_process_id ORDER BY t.id"),
+            (std::vector<std::string>{"0|300|7|15|300", "-3|0|4242|9|NULL"}));
+}
+
 TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   store::MemEnv env;
   WriteCapture(&env, "a.amber");
@@ -268,11 +288,15 @@ TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   // A case made before the column: drop it, as older builds wrote the tables.
   ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN compat").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE execs DROP COLUMN cap_effective").ok());
+  ASSERT_TRUE(db->Exec("ALTER TABLE target_events DROP COLUMN given_pid").ok());
   ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"b.amber"}).ok());
   EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), count(compat), sum(compat) FROM file_events"),
             (std::vector<std::string>{"100|50|0"}));
   EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), count(cap_effective) FROM execs"),
             (std::vector<std::string>{"100|50"}));
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM pragma_table_info('target_events') "
+                                    "WHERE name = 'given_pid'"),
+            (std::vector<std::string>{"1"}));
 }
 
 TEST(LoaderTest, LossesBecomeGapsInUtc) {

@@ -91,10 +91,12 @@ EventArgs ArgsFor(Op op) {
   if (in(Op::kSetuid, Op::kSetgroups)) return CredArgs{0, 0, kIdUnchanged, 1000, 1000, 0};
   if (in(Op::kKexecLoad, Op::kUserfaultfd)) return ControlArgs{v, 1, ""};
   if (in(Op::kOpenTree, Op::kMountSetattr)) return NsArgs{0x80001, -100, 0, "", "/", "", "", "", 0};
-  if (op == Op::kPtrace) return TargetArgs{1, 0, 16, 0};  // PTRACE_ATTACH to init
-  if (op == Op::kProcessVmWritev) return TargetArgs{812, 0, 4096, 0x7f3a12340000};
-  if (op == Op::kProcessVmReadv) return TargetArgs{812, 0, 65536, 0x7ffd00001000};
-  if (in(Op::kKill, Op::kPidfdGetfd)) return TargetArgs{1, 9, 0, 0};
+  if (op == Op::kPtrace) return TargetArgs{1, 0, 16, 0, 1};  // PTRACE_ATTACH to init
+  if (op == Op::kProcessVmWritev) return TargetArgs{812, 0, 4096, 0x7f3a12340000, 12};
+  if (op == Op::kProcessVmReadv) return TargetArgs{0, 0, 65536, 0x7ffd00001000, 4242};  // not found
+  if (op == Op::kKill) return TargetArgs{static_cast<uint32_t>(-3301), 9, 0, 0, -17};  // a group
+  if (in(Op::kTkill, Op::kTgkill)) return TargetArgs{1, 9, 0, 0, 1};
+  if (in(Op::kPidfdSendSignal, Op::kPidfdGetfd)) return TargetArgs{1, 9, 0, 0, 0};  // no pid given
   if (op == Op::kOpen) return FileArgs{"/etc/shadow", "", 0x80000, 0, kIdUnchanged, kIdUnchanged};
   if (op == Op::kRename)
     return FileArgs{"/tmp/.x", "/usr/bin/sshd", 0, 0, kIdUnchanged, kIdUnchanged};
