@@ -5,6 +5,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "record/syscall_table.h"
+
 namespace amber::record {
 namespace po = boost::program_options;
 
@@ -51,10 +53,35 @@ Result<uint64_t> ParseBytes(std::string_view text) {
   });
 }
 
+Result<OpSet> ParseOpList(std::string_view list) {
+  OpSet ops;
+  while (true) {
+    size_t comma = list.find(',');
+    std::string_view name = list.substr(0, comma);
+    bool found = false;
+    for (uint16_t v = 0; v < store::kOpCount; ++v) {
+      auto op = static_cast<store::Op>(v);
+      if (!OpInProfile(op, "full")) continue;
+      if (name == store::OpName(op) || name == store::OpFamilyName(op)) {
+        ops.set(v);
+        found = true;
+      }
+    }
+    if (!found) {
+      return Status::InvalidArgument(
+          "op list: " + (name.empty() ? std::string("an empty name") : "'" + std::string(name) + "'") +
+          " is neither an op nor a family amber-record records (ops: open, exec, connect...; "
+          "families: process ops fork/exec/exit, cred, control, ns, target, file, memory, net)");
+    }
+    if (comma == std::string_view::npos) return ops;
+    list.remove_prefix(comma + 1);
+  }
+}
+
 Result<ParsedCommandLine> ParseCommandLine(int argc, const char* const* argv) {
   ParsedCommandLine parsed;
   RecorderOptions& o = parsed.options;
-  std::string duration, ringbuf = "16M", rotate_size, rotate_time;
+  std::string duration, ringbuf = "16M", rotate_size, rotate_time, only_ops, excluded_ops;
   po::options_description desc(
       "amber-record: record kernel events of this host and its containers into a capture file\n"
       "usage: amber-record -o FILE [options]\n\noptions");
@@ -73,6 +100,8 @@ Result<ParsedCommandLine> ParseCommandLine(int argc, const char* const* argv) {
       ("pid", po::value(&o.filter_pid), "only this process and its descendants")
       ("cgroup", po::value(&o.filter_cgroup), "only tasks in this v1 cgroup path or below")
       ("ns", po::value(&o.filter_ns), "only tasks in this namespace (inode of a mnt, pid, net or user ns)")
+      ("ops", po::value(&only_ops), "record only these ops or families, comma-separated (e.g. exec,connect,ns); fork, exec and exit always")
+      ("exclude-ops", po::value(&excluded_ops), "never record these ops or families (e.g. mmap,mprotect); not fork, exec or exit")
       ("no-snapshot", "skip the /proc snapshot at start")
       ("poll-ms", po::value(&o.poll_interval_ms), "consumer poll interval in ms (default 20)")
       ("verbose", po::bool_switch(&o.verbose), "libbpf debug output");
@@ -112,6 +141,27 @@ Result<ParsedCommandLine> ParseCommandLine(int argc, const char* const* argv) {
     Result<uint64_t> r = ParseDurationNs(rotate_time);
     if (!r.ok()) return r.status();
     o.rotate_interval_ns = *r;
+  }
+  // The process tree (parents, images, lifetimes) is rebuilt from these three: without them every
+  // other event would belong to processes replay cannot place.
+  OpSet lifecycle;
+  for (store::Op op : {store::Op::kFork, store::Op::kExec, store::Op::kExit}) {
+    lifecycle.set(static_cast<size_t>(op));
+  }
+  if (vm.count("ops")) {
+    Result<OpSet> ops = ParseOpList(only_ops);
+    if (!ops.ok()) return ops.status().Annotate("--ops");
+    o.only_ops = *ops | lifecycle;
+  }
+  if (vm.count("exclude-ops")) {
+    Result<OpSet> ops = ParseOpList(excluded_ops);
+    if (!ops.ok()) return ops.status().Annotate("--exclude-ops");
+    if ((*ops & lifecycle).any()) {
+      return Status::InvalidArgument(
+          "--exclude-ops " + excluded_ops +
+          ": fork, exec and exit are always recorded (replay rebuilds the process tree from them)");
+    }
+    o.excluded_ops = *ops;
   }
   if (o.poll_interval_ms == 0 || o.poll_interval_ms > 1000) {
     return Status::InvalidArgument("poll interval: between 1 and 1000 ms");

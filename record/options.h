@@ -23,6 +23,10 @@ Result<ParsedCommandLine> ParseCommandLine(int argc, const char* const* argv);
 
 Result<uint64_t> ParseDurationNs(std::string_view text);
 Result<uint64_t> ParseBytes(std::string_view text);
+// The ops a comma-separated list names: op names as store::OpName spells them ("connect",
+// "init_module") or family names as capture.capnp does ("file": every op of that family). Only
+// ops amber-record records are accepted; an empty item or an unknown name is InvalidArgument.
+Result<OpSet> ParseOpList(std::string_view list);
 
 }  // namespace amber::record
 

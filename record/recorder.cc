@@ -160,7 +160,10 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
     ls.filter_cgroup_v1_id = st.st_ino;
   }
   for (uint16_t op = 0; op < store::kOpCount; op++) {
-    if (OpInProfile(static_cast<store::Op>(op), o.profile)) ls.ops.set(op);
+    if (OpInProfile(static_cast<store::Op>(op), o.profile) &&
+        (!o.only_ops || o.only_ops->test(op)) && !o.excluded_ops.test(op)) {
+      ls.ops.set(op);
+    }
   }
 
   const std::string unified_root = UnifiedCgroupRoot();

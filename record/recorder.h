@@ -13,7 +13,9 @@
 #define AMBER_RECORD_RECORDER_H_
 
 #include <atomic>
+#include <bitset>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -21,6 +23,9 @@
 #include "store/records.h"
 
 namespace amber::record {
+
+// A set of store::Op values, indexed by their wire value.
+using OpSet = std::bitset<store::kOpCount>;
 
 struct RecorderOptions {
   std::string output;
@@ -36,6 +41,8 @@ struct RecorderOptions {
   uint32_t filter_pid = 0;         // this process and its descendants only
   std::string filter_cgroup;       // a v1 cgroup path (relative to the hierarchy root)
   uint32_t filter_ns = 0;          // a namespace inode
+  std::optional<OpSet> only_ops;   // --ops: record only these (fork, exec and exit always)
+  OpSet excluded_ops;              // --exclude-ops: never these
   bool snapshot = true;
   uint32_t poll_interval_ms = 20;  // consumer timer
   bool verbose = false;            // libbpf debug output

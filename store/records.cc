@@ -149,6 +149,11 @@ const char* FamilyName(const EventArgs& args) {
   return args.index() < kFamilyNames.size() ? kFamilyNames[args.index()] : "unknown";
 }
 
+const char* OpFamilyName(Op op) {
+  size_t family = FamilyIndexOf(op);
+  return family < kFamilyNames.size() ? kFamilyNames[family] : "unknown";
+}
+
 bool OpMatchesFamily(Op op, size_t variant_index) {
   if (variant_index == 0 || variant_index == kFamilyNames.size() - 1) return true;  // none, unknown
   size_t family = FamilyIndexOf(op);

@@ -325,6 +325,9 @@ struct Footer {
 // "exec", "exit", "cred", "control", "ns", "target", "file", "memory", "net", "syscall", or
 // "unknown" for a member this reader does not know.
 const char* FamilyName(const EventArgs& args);
+// The family of the args an event of `op` carries ("file" for open and rename, "cred" for setuid),
+// or "unknown" for kUnknown and ops newer than this build.
+const char* OpFamilyName(Op op);
 // Whether an event of `op` may carry the EventArgs alternative at `variant_index` (as returned by
 // EventArgs::index()). NoArgs and UnknownArgs fit any op, and an op this reader does not know fits
 // any family: a writer newer than the reader may pair them in ways it cannot judge.

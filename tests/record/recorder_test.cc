@@ -129,6 +129,31 @@ TEST_F(RecorderTest, ConnectToLoopbackListenerIsRecorded) {
   EXPECT_NE(jsonl.find("\"op\":\"listen\""), std::string::npos);
 }
 
+// --exclude-ops keeps the excluded ops out in the kernel (their programs are not even loaded, and
+// the header says so) while everything else, the process lifecycle included, is still recorded.
+TEST_F(RecorderTest, ExcludedOpsAreNotRecordedAndTheHeaderSaysSo) {
+  std::string out = dir_ + "/exclude.amber";
+  std::string script = dir_ + "/exclude.sh";
+  std::ofstream(script) << "#!/bin/sh\n"
+                           "echo data > " << dir_ << "/excluded-write.txt\n"
+                           "/bin/mkdir " << dir_ << "/kept-dir\n";
+  chmod(script.c_str(), 0755);
+  pid_t rec = StartRecorder({"--duration", "30s", "--no-snapshot", "--exclude-ops", "open"}, out);
+  ASSERT_EQ(WaitExit(Spawn({"/bin/sh", script})), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(rec, SIGINT);
+  ASSERT_EQ(WaitExit(rec), 0);
+  std::string jsonl = Shell(kReplay + " export " + out + " 2>/dev/null");
+  EXPECT_EQ(jsonl.find("excluded-write.txt"), std::string::npos);
+  EXPECT_EQ(jsonl.find("\"op\":\"open\""), std::string::npos);
+  EXPECT_NE(jsonl.find("\"path\":\"" + dir_ + "/kept-dir\""), std::string::npos);
+  EXPECT_NE(jsonl.find("\"filename\":\"/bin/mkdir\""), std::string::npos);
+  EXPECT_NE(jsonl.find("\"op\":\"fork\""), std::string::npos);
+  EXPECT_NE(jsonl.find("[\"exclude-ops\",\"open\"]"), std::string::npos);
+  EXPECT_NE(jsonl.find("{\"name\":\"syscall/openat\",\"status\":\"disabled\""),
+            std::string::npos);
+}
+
 TEST_F(RecorderTest, TinyRingBufferOverflowIsCountedAndCaptureVerifies) {
   std::string out = dir_ + "/overflow.amber";
   // A 4 KiB ring and a consumer held stopped: an exec storm overflows it whatever the timing

@@ -575,6 +575,11 @@ TEST(RecordNamesTest, FamiliesMatchTheirOps) {
   for (const Event& e : SampleEventsOfEveryFamily()) {
     EXPECT_TRUE(OpMatchesFamily(e.op, e.args.index())) << OpName(e.op) << " " << FamilyName(e.args);
   }
+  EXPECT_STREQ(OpFamilyName(Op::kRename), "file");
+  EXPECT_STREQ(OpFamilyName(Op::kSetresuid), "cred");
+  EXPECT_STREQ(OpFamilyName(Op::kInitModule), "control");
+  EXPECT_STREQ(OpFamilyName(Op::kUnknown), "unknown");
+  EXPECT_STREQ(OpFamilyName(static_cast<Op>(200)), "unknown");
 }
 
 }  // namespace
