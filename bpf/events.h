@@ -109,7 +109,7 @@
 #define AMBER_STRF_TRUNCATED 2  // the source was longer than kept, or the walk hit its depth
 #define AMBER_STRF_ROOT_REACHED 4  // dpath: the walk ended at the task's root (else: global root)
 
-// Limits. Documented in docs/recorder.md: argv keeps at most AMBER_ARGV_MAX bytes; a string at
+// Limits. Documented in docs/recorder.md ("Limits"): argv keeps at most AMBER_ARGV_MAX bytes; a string at
 // most AMBER_STRING_MAX; a dentry walk at most AMBER_DPATH_DEPTH components.
 #define AMBER_STR_BUF 16384   // bytes of the string area (power of two: masks bound offsets)
 #define AMBER_STRING_MAX 1024
