@@ -61,10 +61,86 @@ static __always_inline bool sensitive_path(const char *upath)
 	return false;
 }
 
+#define S_IFMT 00170000
+#define S_IFCHR 0020000
+#define KDEV(major, minor) (((major) << 20) | (minor)) /* the kernel's dev_t: MINORBITS 20 */
+#define PROC_SUPER_MAGIC 0x9fa0
+#define DEBUGFS_MAGIC 0x64626720
+#define TRACEFS_MAGIC 0x74726163
+#define EPERM 1
+#define EACCES 13
+
+/* A dentry's name length, and its first 16 bytes into buf (enough for every name compared here). */
+static __always_inline u32 dentry_name16(struct dentry *d, char *buf)
+{
+	bpf_probe_read_kernel(buf, 16, BPF_CORE_READ(d, d_name.name));
+	return BPF_CORE_READ(d, d_name.len);
+}
+#define NAME_IS(buf, len, lit) ((len) == sizeof(lit) - 1 && PREFIX(buf, lit))
+#define NAME_STARTS(buf, len, lit) ((len) >= sizeof(lit) - 1 && PREFIX(buf, lit))
+
+/* The file an open returned, judged by what it is rather than how the caller spelled its path
+ * (`/etc//shadow`, `cd /etc; cat shadow`, a symlink or a hard link all reach these): a char device
+ * giving raw memory or port access (mem, kmem, port, wherever its node is), any debugfs or tracefs
+ * file, procfs' kcore, <pid>/mem, core_pattern and sysrq-trigger, a cgroup release_agent, and in a
+ * directory named etc: shadow*, gshadow*, sudoers*, ld.so.preload; anything in sudoers.d, in
+ * root/.ssh, or a service-account file (token, ca.crt) in a kubelet AtomicWriter directory
+ * (`..<timestamp>`). Names are compared by length first: most files cost a few loads. */
+static __always_inline bool sensitive_file(struct file *f)
+{
+	if (!f)
+		return false;
+	struct inode *inode = BPF_CORE_READ(f, f_inode);
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFCHR) {
+		u32 rdev = BPF_CORE_READ(inode, i_rdev);
+		return rdev == KDEV(1, 1) || rdev == KDEV(1, 2) || rdev == KDEV(1, 4);
+	}
+	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	if (magic == DEBUGFS_MAGIC || magic == TRACEFS_MAGIC)
+		return true;
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	char name[16] = {};
+	u32 len = dentry_name16(d, name);
+	if (magic == PROC_SUPER_MAGIC)
+		return NAME_IS(name, len, "kcore") || NAME_IS(name, len, "mem") ||
+		       NAME_IS(name, len, "core_pattern") || NAME_IS(name, len, "sysrq-trigger");
+	if (NAME_IS(name, len, "release_agent"))
+		return true;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	u32 plen = BPF_CORE_READ(parent, d_name.len);
+	if (plen != 3 && plen != 4 && plen != 9 && plen < 12)
+		return false;
+	char pname[16] = {};
+	dentry_name16(parent, pname);
+	if (NAME_IS(pname, plen, "etc"))
+		return NAME_STARTS(name, len, "shadow") || NAME_STARTS(name, len, "gshadow") ||
+		       NAME_STARTS(name, len, "sudoers") || NAME_STARTS(name, len, "ld.so.preload");
+	if (NAME_IS(pname, plen, "sudoers.d"))
+		return true;
+	if (NAME_IS(pname, plen, ".ssh")) {
+		char gname[16] = {};
+		u32 glen = dentry_name16(BPF_CORE_READ(parent, d_parent), gname);
+		return NAME_IS(gname, glen, "root");
+	}
+	/* kubelet writes a projected volume as ..<timestamp>/token behind ..data and token symlinks */
+	if (plen >= 12 && pname[0] == '.' && pname[1] == '.')
+		return NAME_IS(name, len, "token") || NAME_IS(name, len, "ca.crt");
+	return false;
+}
+
+/* Opens: every one in the full profile; otherwise those for write or create, those of sensitive
+ * files (by what was opened, and by the path as spelled, which also covers a failed call and a
+ * service-account token reached across its mount), and reads refused with EACCES or EPERM (a
+ * denied read is reconnaissance whatever the path says). A successful open for write, or of a
+ * sensitive file, also records the opened file's own path (FD_PATH), so that replay judges the
+ * file reached, not the spelling: a symlink or `..` cannot hide it. */
 static __always_inline int open_common(struct amber_inflight *in, long ret, int dfd,
 				       const char *upath, u64 flags, u64 mode)
 {
-	if (!profile_full && !(flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) &&
+	bool write = flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC);
+	struct file *f = ret >= 0 ? fd_file(current_task(), (int)ret) : NULL;
+	bool sensitive = sensitive_file(f);
+	if (!profile_full && !write && !sensitive && ret != -EACCES && ret != -EPERM &&
 	    !sensitive_path(upath))
 		return 0;
 	struct amber_event *e = event_begin(AMBER_OP_OPEN, in->nr, ret);
@@ -75,6 +151,8 @@ static __always_inline int open_common(struct amber_inflight *in, long ret, int 
 	e->args[2] = 0xffffffffu;
 	e->args[3] = 0xffffffffu;
 	put_path_at(e, AMBER_STR_PATH, AMBER_STR_DIR, dfd, upath);
+	if (write || sensitive)
+		put_file_dpath(e, AMBER_STR_FD_PATH, f);
 	output(e);
 	return 0;
 }

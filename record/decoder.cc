@@ -367,6 +367,12 @@ Decoder::Kind Decoder::Decode(std::span<const uint8_t> record, store::Event* eve
       x.mode = static_cast<uint32_t>(a[1]);
       x.owner_uid = static_cast<uint32_t>(a[2]);
       x.owner_gid = static_cast<uint32_t>(a[3]);
+      if (e.op == AMBER_OP_OPEN && s.slots[AMBER_STR_PATH].present) {
+        // The opened file's own path, walked by the kernel side for writes and sensitive files:
+        // kept only where it says something the given path does not.
+        x.opened_path = s.Path(AMBER_STR_FD_PATH);
+        if (x.opened_path == x.path) x.opened_path.clear();
+      }
       event->args = std::move(x);
       break;
     }

@@ -324,7 +324,8 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
       a.mode = g.getMode();
       a.owner_uid = g.getOwnerUid();
       a.owner_gid = g.getOwnerGid();
-      return Str(g.getPath(), &a.path) && Str(g.getPath2(), &a.path2);
+      return Str(g.getPath(), &a.path) && Str(g.getPath2(), &a.path2) &&
+             Str(g.getOpenedPath(), &a.opened_path);
     }
     case Which::MEMORY: {
       auto g = e.getMemory();

@@ -360,6 +360,7 @@ void BodyEncoder::State::SetArgs(const EventArgs& args, schema::Event::Builder e
           g.setMode(a.mode);
           g.setOwnerUid(a.owner_uid);
           g.setOwnerGid(a.owner_gid);
+          g.setOpenedPath(strings.Intern(a.opened_path));
         } else if constexpr (std::is_same_v<T, MemoryArgs>) {
           auto g = e.initMemory();
           g.setAddr(a.addr);

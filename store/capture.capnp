@@ -234,6 +234,10 @@ struct Event {
       mode @43 :UInt32;         # Creation mode or new mode bits.
       ownerUid @44 :UInt32;     # chown: new owner (4294967295 = unchanged).
       ownerGid @45 :UInt32;     # chown: new group.
+      openedPath @65 :UInt32;   # String ref, open only: the path of the file the call opened, walked
+                                # from its dentry by the kernel side (symlinks and ".." resolved, as
+                                # the caller's root sees it), kept for opens for write and of
+                                # sensitive files when it differs from `path`; 0 otherwise.
     }
 
     memory :group {

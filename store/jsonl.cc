@@ -241,7 +241,7 @@ void Fields(R& r, V& v) {
 template <typename R, typename V> requires Is<R, FileArgs>
 void Fields(R& r, V& v) {
   AMBER_FIELD(path); AMBER_FIELD(path2); AMBER_FIELD(file_flags); AMBER_FIELD(mode);
-  AMBER_FIELD(owner_uid); AMBER_FIELD(owner_gid);
+  AMBER_FIELD(owner_uid); AMBER_FIELD(owner_gid); AMBER_FIELD(opened_path);
 }
 
 template <typename R, typename V> requires Is<R, MemoryArgs>

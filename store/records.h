@@ -145,6 +145,7 @@ struct FileArgs {
   uint32_t mode = 0;
   uint32_t owner_uid = kIdUnchanged;
   uint32_t owner_gid = kIdUnchanged;
+  std::string opened_path;  // open: the file actually opened, when it differs from path
   friend bool operator==(const FileArgs&, const FileArgs&) = default;
 };
 struct MemoryArgs {

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -152,6 +153,57 @@ TEST_F(RecorderTest, ExcludedOpsAreNotRecordedAndTheHeaderSaysSo) {
   EXPECT_NE(jsonl.find("[\"exclude-ops\",\"open\"]"), std::string::npos);
   EXPECT_NE(jsonl.find("{\"name\":\"syscall/openat\",\"status\":\"disabled\""),
             std::string::npos);
+}
+
+// The default profile judges a read by the file it reached, not by the spelling of its path, and
+// keeps the file's own path beside the spelling; a refused read is kept whatever its path.
+TEST_F(RecorderTest, SensitiveReadsAreCaughtHoweverThePathIsSpelled) {
+  AMBER_REQUIRE_OR_SKIP(access("/usr/bin/setpriv", X_OK) == 0, "setpriv");
+  std::string out = dir_ + "/sensitive.amber";
+  std::string script = dir_ + "/sensitive.sh";
+  std::ofstream(script) << "#!/bin/sh\n"
+                           "cd " << dir_ << "\n"
+                           "/bin/cat /etc//shadow > /dev/null\n"
+                           "(cd /etc && /bin/cat ./gshadow > /dev/null)\n"
+                           "ln -s /etc/shadow innocent && /bin/cat innocent > /dev/null\n"
+                           "/bin/cat /etc/hostname > /dev/null\n"
+                           "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups "
+                           "/bin/cat /etc/hostname /etc/shadow > /dev/null 2>&1\n"
+                           "ln -s written-target wlink && echo x > wlink\n"
+                           "exit 0\n";
+  chmod(script.c_str(), 0755);
+  pid_t rec = StartRecorder({"--duration", "30s", "--no-snapshot"}, out);
+  ASSERT_EQ(WaitExit(Spawn({"/bin/sh", script})), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(rec, SIGINT);
+  ASSERT_EQ(WaitExit(rec), 0);
+  std::string jsonl = Shell(kReplay + " export " + out + " 2>/dev/null");
+  auto has = [&](const std::string& text) { return jsonl.find(text) != std::string::npos; };
+  // Whether one event line holds both texts.
+  auto line_has = [&](const std::string& a, const std::string& b) {
+    std::istringstream lines(jsonl);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(a) != std::string::npos && line.find(b) != std::string::npos) return true;
+    }
+    return false;
+  };
+  // A doubled slash: recorded as spelled, with the file reached.
+  EXPECT_TRUE(has(R"("path":"/etc//shadow","path2":"","file_flags":0,"mode":0,)"
+                  R"("owner_uid":4294967295,"owner_gid":4294967295,"opened_path":"/etc/shadow")"))
+      << jsonl;
+  // A relative path, joined to the cwd: the spelling is already the file.
+  EXPECT_TRUE(has(R"("path":"/etc/./gshadow")"));
+  // A symlink with an innocent name.
+  EXPECT_TRUE(has("\"path\":\"" + dir_ + "/innocent\",\"path2\":\"\",\"file_flags\":0,"
+                  "\"mode\":0,\"owner_uid\":4294967295,\"owner_gid\":4294967295,"
+                  "\"opened_path\":\"/etc/shadow\""));
+  // An ordinary read is not kept, the refused read by nobody is.
+  EXPECT_FALSE(has(R"("path":"/etc/hostname")"));
+  EXPECT_TRUE(line_has(R"("op":"open","ret":-13,)", R"("path":"/etc/shadow","path2":"")"))
+      << "no refused read of /etc/shadow";
+  // A write through a symlink names the file written.
+  EXPECT_TRUE(line_has("\"path\":\"" + dir_ + "/wlink\"",
+                       "\"opened_path\":\"" + dir_ + "/written-target\""));
 }
 
 TEST_F(RecorderTest, TinyRingBufferOverflowIsCountedAndCaptureVerifies) {

@@ -97,7 +97,9 @@ EventArgs ArgsFor(Op op) {
   if (op == Op::kKill) return TargetArgs{static_cast<uint32_t>(-3301), 9, 0, 0, -17};  // a group
   if (in(Op::kTkill, Op::kTgkill)) return TargetArgs{1, 9, 0, 0, 1};
   if (in(Op::kPidfdSendSignal, Op::kPidfdGetfd)) return TargetArgs{1, 9, 0, 0, 0};  // no pid given
-  if (op == Op::kOpen) return FileArgs{"/etc/shadow", "", 0x80000, 0, kIdUnchanged, kIdUnchanged};
+  if (op == Op::kOpen) {  // through a symlink: the file reached is kept beside the spelling
+    return FileArgs{"/tmp/.x", "", 0x80000, 0, kIdUnchanged, kIdUnchanged, "/etc/shadow"};
+  }
   if (op == Op::kRename)
     return FileArgs{"/tmp/.x", "/usr/bin/sshd", 0, 0, kIdUnchanged, kIdUnchanged};
   if (op == Op::kChmod) return FileArgs{"/tmp/x.sh", "", 0, 04755, kIdUnchanged, kIdUnchanged};
