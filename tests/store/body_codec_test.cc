@@ -269,7 +269,7 @@ TEST_F(BodyCodecTest, InterningStoresEachStringAndContextOnce) {
   capnp::FlatArrayMessageReader reader(words);
   auto root = reader.getRoot<schema::ChunkBody>();
   EXPECT_EQ(root.getContexts().size(), 1u);
-  EXPECT_EQ(root.getStrings().size(), 5u);  // "", cgroup path, container id, comm, path
+  EXPECT_EQ(root.getStrings().size(), 6u);  // "", cgroup path, container id, comm, path, opened path
   EXPECT_EQ(root.getStrings()[0].size(), 0u);
   EXPECT_EQ(root.getEvents().size(), kCount);
 
