@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -224,14 +225,36 @@ TEST_F(RecorderTest, TinyRingBufferOverflowIsCountedAndCaptureVerifies) {
   EXPECT_NE(jsonl.find("\"cpu\":"), std::string::npos);
 }
 
-TEST_F(RecorderTest, SigkillLeavesTruncatedCapture) {
-  std::string out = dir_ + "/killed.amber";
-  pid_t rec = StartRecorder({"--duration", "30s"}, out);
-  Shell("for i in $(seq 50); do /bin/true; done");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past one flush interval
-  kill(rec, SIGKILL);
-  WaitExit(rec);
-  EXPECT_EQ(Verify(out).rfind("truncated", 0), 0u) << Verify(out);
+// SIGKILL at random moments of a busy recording (an exec and write storm all along): each time a
+// capture that verifies `truncated`, whose readable prefix holds a marker exec'd more than one
+// flush interval before the kill. The seed is printed so that a failure can be replayed.
+TEST_F(RecorderTest, SigkillAtRandomMomentsLeavesReadableTruncatedCaptures) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  for (int round = 0; round < 4; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    std::string out = dir_ + "/killed-" + std::to_string(round) + ".amber";
+    pid_t rec = StartRecorder({"--duration", "60s", "--no-snapshot"}, out);
+    pid_t storm = Spawn({"/bin/sh", "-c",
+                         "while :; do /bin/true; echo x > " + dir_ + "/storm; done"});
+    std::string marker = "amber-marker-" + std::to_string(seed) + "-" + std::to_string(round);
+    ASSERT_EQ(WaitExit(Spawn({"/bin/echo", marker})), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the marker's chunk is flushed
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1500)(rng)));
+    kill(rec, SIGKILL);
+    WaitExit(rec);
+    kill(storm, SIGKILL);
+    WaitExit(storm);
+    std::string verdict = Verify(out);
+    EXPECT_EQ(verdict.rfind("truncated", 0), 0u) << verdict;
+    int status = -1;
+    std::string jsonl = Shell(kReplay + " export " + out + " 2>/dev/null", &status);
+    EXPECT_EQ(status, 0);
+    EXPECT_NE(jsonl.find(marker), std::string::npos) << "marker exec lost";
+    EXPECT_NE(jsonl.find("\"op\":\"exec\""), std::string::npos);
+  }
 }
 
 TEST_F(RecorderTest, SigtermStopsCleanlyWithFooter) {
