@@ -492,6 +492,7 @@ Status LoadRun::RestoreHost(int64_t host_id, ProcessState* state, ContainerTable
       "ORDER BY depth");
   if (!up.ok()) return up.status();
   p->BindInt(1, host_id);
+  std::vector<int64_t> ancestors;
   Result<bool> r = p->Step();
   for (; r.ok() && r.value(); r = p->Step()) {
     Statement& s = *p;
@@ -534,12 +535,13 @@ Status LoadRun::RestoreHost(int64_t host_id, ProcessState* state, ContainerTable
     row.first_seen_boot_ns = static_cast<uint64_t>(s.ColumnInt(32) - row.clock_offset_ns);
     row.last_seen_boot_ns = static_cast<uint64_t>(s.ColumnInt(33) - row.clock_offset_ns);
     row.restored = true;
+    ancestors.clear();
     up->BindInt(1, row.id);
     for (Result<bool> a = up->Step(); a.ok() && a.value(); a = up->Step()) {
-      row.ancestors.push_back(up->ColumnInt(0));
+      ancestors.push_back(up->ColumnInt(0));
     }
     up->Reset();
-    state->Restore(std::move(row));
+    state->Restore(std::move(row), ancestors);
   }
   return r.ok() ? Status::Ok() : r.status();
 }

@@ -12,7 +12,24 @@ constexpr uint64_t kCloneThread = 0x00010000;  // CLONE_THREAD
 // events carry it exact. A snapshot process and its events meet within one tick.
 constexpr uint64_t kProcTickNs = 10'000'000;
 
+// The first `count` nodes of the chain starting at `first`, as new nodes.
+std::shared_ptr<AncestryNode> CopyChain(const AncestryNode& first, size_t count) {
+  auto head = std::make_shared<AncestryNode>(first.id);
+  AncestryNode* tail = head.get();
+  for (const AncestryNode* n = first.up.get(); n != nullptr && --count > 0; n = n->up.get()) {
+    tail->up = std::make_shared<AncestryNode>(n->id);
+    tail = tail->up.get();
+  }
+  return head;
+}
+
 }  // namespace
+
+AncestryNode::~AncestryNode() {
+  std::shared_ptr<AncestryNode> next = std::move(up);
+  // Each node this one was the last owner of is released with its own link already taken.
+  while (next != nullptr && next.use_count() == 1) next = std::move(next->up);
+}
 
 ProcessState::IncarnationMap::IncarnationMap() : slots_(64) {
   std::random_device random;
@@ -103,6 +120,7 @@ ProcessRow* ProcessState::Create(uint32_t pid, uint64_t start, const std::string
   row->origin = origin;
   row->first_seen_boot_ns = seen_ns;
   row->last_seen_boot_ns = seen_ns;
+  row->node = std::make_shared<AncestryNode>(row->id);
   ProcessRow* raw = row.get();
   // The same key again after its row was retired and written (an event later than the grace
   // window): the old row is already in the sink; keep the new one.
@@ -113,15 +131,22 @@ ProcessRow* ProcessState::Create(uint32_t pid, uint64_t start, const std::string
   return raw;
 }
 
-void ProcessState::LinkParent(ProcessRow* row, const ProcessRow& parent) {
-  row->parent_id = parent.id;
-  row->ancestors.clear();
-  row->ancestors.reserve(std::min(parent.ancestors.size() + 1, kMaxAncestry));
-  row->ancestors.push_back(parent.id);
-  for (int64_t id : parent.ancestors) {
-    if (row->ancestors.size() >= kMaxAncestry) break;
-    row->ancestors.push_back(id);
+bool ProcessState::LinkParent(ProcessRow* row, const ProcessRow& parent) {
+  // The parent's chain, the parent first, as deep as a process keeps: `row` in it would make a
+  // cycle.
+  const AncestryNode* n = parent.node.get();
+  for (size_t depth = 0; n != nullptr && depth < kMaxAncestry; n = n->up.get(), ++depth) {
+    if (n == row->node.get()) return false;
   }
+  row->parent_id = parent.id;
+  if (n == nullptr) {
+    row->node->up = parent.node;
+    return true;
+  }
+  // Deeper than a process keeps (a hostile fork chain): a copy of the part that counts, so that no
+  // chain held in memory grows with the fork chain. New nodes cannot make a cycle.
+  row->node->up = CopyChain(*parent.node, kMaxAncestry);
+  return true;
 }
 
 void ProcessState::TakeContext(ProcessRow* row, const store::TaskContext& c) {
@@ -176,38 +201,26 @@ void ProcessState::Seed(const store::ProcessRecord& record, int64_t container_id
 }
 
 void ProcessState::FinishSnapshot() {
-  if (seeded_.empty()) return;
-  // Snapshot order is /proc order: a child may come before its parent, so link afterwards: parents
-  // first, then ancestor chains top down (a parent's chain is complete before a child copies it).
-  std::unordered_map<ProcessRow*, ProcessRow*> parent_of;  // seeded row -> its parent
+  // Snapshot order is /proc order: a child may come before its parent, so parents are linked once
+  // the snapshot is complete (in any order: children share their parent's node, so a chain is
+  // whole whenever it is read). A pid cycle in hostile input is refused by LinkParent.
   for (ProcessRow* row : seeded_) {
     if (row->parent_id != 0 || row->ppid == 0) continue;
     ProcessRow* parent = LiveByPid(row->ppid);
-    if (parent != nullptr && parent != row) parent_of[row] = parent;
-  }
-  std::unordered_map<ProcessRow*, bool> linked;
-  std::vector<ProcessRow*> path;
-  for (ProcessRow* row : seeded_) {
-    path.clear();
-    // Up to a row that is linked already or has no parent in this snapshot (bounded: a pid cycle
-    // in hostile input stops at the snapshot's size).
-    for (ProcessRow* r = row; r != nullptr && !linked[r] && path.size() <= seeded_.size();) {
-      path.push_back(r);
-      auto up = parent_of.find(r);
-      r = up != parent_of.end() ? up->second : nullptr;
-    }
-    for (auto it = path.rbegin(); it != path.rend(); ++it) {
-      linked[*it] = true;
-      auto up = parent_of.find(*it);
-      if (up != parent_of.end()) LinkParent(*it, *up->second);
-    }
+    if (parent != nullptr && parent != row) LinkParent(row, *parent);
   }
   seeded_.clear();
 }
 
-void ProcessState::Restore(ProcessRow row) {
+void ProcessState::Restore(ProcessRow row, const std::vector<int64_t>& ancestors) {
   Key key{row.pid, row.start_boot_ns};
   row.restored = true;
+  row.node = std::make_shared<AncestryNode>(row.id);
+  AncestryNode* tail = row.node.get();
+  for (size_t i = 0; i < ancestors.size() && i < kMaxAncestry; ++i) {
+    tail->up = std::make_shared<AncestryNode>(ancestors[i]);
+    tail = tail->up.get();
+  }
   auto owned = std::make_unique<ProcessRow>(std::move(row));
   by_pid_[key.pid] = owned.get();
   (void)by_key_.Put(key, std::move(owned));
@@ -307,11 +320,13 @@ ProcessRow* ProcessState::OnFork(ProcessRow* self, const store::Event& event,
     TakeContext(child, event.context);
     child->container_id = self->container_id;
   }
-  child->ppid = self->pid;
-  child->seen_ppid = self->pid;
-  // TODO(correctness): a child inferred before its fork was seen, which forked in between, keeps
-  // the grandchildren's older chains (needs the fork reordered across chunks; not seen so far).
-  LinkParent(child, *self);
+  // A child inferred before its fork was seen may have forked meanwhile: its children hold its
+  // node, so linking it here gives them the chain too (those already written keep theirs). A fork
+  // of one of its own ancestors (hostile) links nothing.
+  if (LinkParent(child, *self)) {
+    child->ppid = self->pid;
+    child->seen_ppid = self->pid;
+  }
   child->has_clone_flags = true;
   child->clone_flags = args.clone_flags;
   return child;

@@ -34,6 +34,26 @@
 
 namespace amber::replay {
 
+// One incarnation in the ancestry chains: its processes.id and its creator's node. A child holds
+// its parent's node rather than a copy of the parent's chain, so a parent linked to its own creator
+// late (its fork reached the capture after its children were forked: reordering across chunks)
+// gives every descendant still held the whole chain at once.
+struct AncestryNode {
+  explicit AncestryNode(int64_t node_id) : id(node_id) {}
+  AncestryNode(const AncestryNode&) = delete;
+  AncestryNode& operator=(const AncestryNode&) = delete;
+  // Releases the chain above one node at a time: the implicit destructor would recurse once per
+  // node it is the last owner of.
+  ~AncestryNode();
+
+  int64_t id;
+  std::shared_ptr<AncestryNode> up;  // the creator's node; nullptr at a root
+};
+
+// Deepest ancestor recorded per process (the old recursive view stopped at the same depth): a
+// hostile capture with a 100 000-deep fork chain costs 256 rows per process, not 100 000.
+inline constexpr size_t kMaxAncestry = 256;
+
 // One incarnation, as it becomes a `processes` row. Times are boot ns of the host.
 struct ProcessRow {
   int64_t id = 0;
@@ -70,17 +90,25 @@ struct ProcessRow {
   uint64_t first_seen_boot_ns = 0;
   uint64_t last_seen_boot_ns = 0;
   std::vector<uint32_t> thread_tids;  // non-leader threads seen created (state only)
-  // processes.id of the creator chain, parent first, at most kMaxAncestry: the rows of
-  // process_ancestors (depth = index + 1). Set when parent_id is; copied from the parent, so
-  // memory is live processes times depth.
-  std::vector<int64_t> ancestors;
+  // This incarnation's node (id == this->id); node->up is the creator chain, the rows of
+  // process_ancestors. Set by ProcessState (Create, Restore); the chain may change until the row
+  // is written (a late fork of this process or of an ancestor).
+  std::shared_ptr<AncestryNode> node;
   // Carried over from an earlier load (its process_ancestors rows are already written).
   bool restored = false;
-};
 
-// Deepest ancestor recorded per process (the old recursive view stopped at the same depth): a
-// hostile capture with a 100 000-deep fork chain costs 256 rows per process, not 100 000.
-inline constexpr size_t kMaxAncestry = 256;
+  // Calls f(depth, ancestor_id) for the process itself (depth 0) and its creator chain, parent
+  // first, up to depth kMaxAncestry.
+  template <typename F>
+  void ForEachAncestor(F f) const {
+    f(size_t{0}, id);
+    size_t depth = 1;
+    for (const AncestryNode* n = node ? node->up.get() : nullptr;
+         n != nullptr && depth <= kMaxAncestry; n = n->up.get(), ++depth) {
+      f(depth, n->id);
+    }
+  }
+};
 
 struct ExecOutcome {
   bool thread_exec = false;
@@ -102,9 +130,9 @@ class ProcessState {
   void Seed(const store::ProcessRecord& record, int64_t container_id);
   void FinishSnapshot();
   // A live incarnation carried over from an earlier load of the same host (processes rows whose
-  // exit was not seen), with its ancestors. Its id and capture_id stay; it is written again
-  // (INSERT OR REPLACE by id) with what later captures add.
-  void Restore(ProcessRow row);
+  // exit was not seen), with its creator chain (process_ancestors ids, parent first). Its id and
+  // capture_id stay; it is written again (INSERT OR REPLACE by id) with what later captures add.
+  void Restore(ProcessRow row, const std::vector<int64_t>& ancestors);
 
   // The incarnation an event's context belongs to, created (inferred) on first sight.
   ProcessRow* Attribute(const store::TaskContext& context, uint64_t time_ns, int64_t container_id);
@@ -174,8 +202,11 @@ class ProcessState {
   };
 
   ProcessRow* Create(uint32_t pid, uint64_t start, const std::string& origin, uint64_t seen_ns);
-  // Sets parent_id and the ancestor chain from `parent`.
-  static void LinkParent(ProcessRow* row, const ProcessRow& parent);
+  // Makes `parent` the creator of `row`: parent_id, and the ancestor chain through the parent's
+  // node, which every descendant of `row` still held sees too. Refused, changing nothing, when
+  // `row` is already an ancestor of `parent` (a process cannot be its own ancestor; only a hostile
+  // capture says so). Returns whether it linked.
+  static bool LinkParent(ProcessRow* row, const ProcessRow& parent);
   void EndByReuse(ProcessRow* old, uint64_t time_ns);
   void Retire(ProcessRow* row);
   ProcessRow* LiveByPid(uint32_t pid) const;

@@ -574,12 +574,13 @@ Status RowWriter::WriteProcess(const ProcessRow& r) {
   s->BindInt(42, U64(r.last_seen_boot_ns) + r.clock_offset_ns);
   AMBER_RETURN_IF_ERROR(s->Run().Annotate("insert process " + std::to_string(r.pid)));
   if (r.restored) return Status::Ok();  // its closure rows came with the earlier load
-  for (size_t depth = 0; depth <= r.ancestors.size(); ++depth) {
-    const int64_t ancestor = depth == 0 ? r.id : r.ancestors[depth - 1];
+  Status status;
+  r.ForEachAncestor([&](size_t depth, int64_t ancestor) {
+    if (!status.ok()) return;
     ancestors_.push_back({r.id, static_cast<int64_t>(depth), ancestor});
-    if (ancestors_.size() == kAncestorBatchRows) AMBER_RETURN_IF_ERROR(FlushAncestors());
-  }
-  return Status::Ok();
+    if (ancestors_.size() == kAncestorBatchRows) status = FlushAncestors();
+  });
+  return status;
 }
 
 std::string KeyValuesJson(const store::KeyValues& kvs) {

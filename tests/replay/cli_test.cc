@@ -228,4 +228,57 @@ TEST_F(CliTest, TreeShowsEveryImageAProcessRan) {
       << out;
 }
 
+// The recorder drains per-CPU buffers, so a fork can reach the capture a chunk after its child's
+// own events. Here 300 is seen first (inferred: its parent 200 is not known yet), forks 301, which
+// forks 302; then the chunk with 200's fork of 300 arrives. The late fork links 300 under 200, and
+// 301 and 302, forked in between, must see that too: their ancestry goes up to the shell.
+TEST_F(CliTest, LateForkGivesTheChildrenForkedMeanwhileTheirFullAncestry) {
+  std::string jsonl = Header();
+  jsonl += R"({"type":"process","context":)" + Ctx(100, 1, 500000000, 0, "sh") +
+           R"(,"exe":"/bin/sh","cwd":"/","argv":["sh"],"observed_ns":950000000})"
+           "\n";
+  const std::string sh = Ctx(100, 1, 500000000, 0, "sh");
+  const std::string p200 = Ctx(200, 100, 1500000000, 0, "make");
+  const std::string p300 = Ctx(300, 200, 2001000000, 0, "cc");
+  const std::string p301 = Ctx(301, 300, 2003000000, 0, "as");
+  const std::string p302 = Ctx(302, 301, 2005000000, 0, "ld");
+  jsonl += Event(2002000000, "open", 3, p300, "file", R"({"path":"/etc/hosts"})");
+  jsonl += Event(2003000000, "fork", 301, p300, "fork",
+                 R"({"child_pid":301,"child_tid":301,"clone_flags":17,"child_start_ns":2003000000})");
+  jsonl += Event(2004000000, "exec", 0, p301, "exec",
+                 R"({"filename":"/usr/bin/as","argv":["as"],"argc":1})");
+  jsonl += Event(2005000000, "fork", 302, p301, "fork",
+                 R"({"child_pid":302,"child_tid":302,"clone_flags":17,"child_start_ns":2005000000})");
+  jsonl += Event(2006000000, "exit", 0, p302, "exit", R"({"exit_code":0})");
+  // Another record type between two runs of events ends the chunk (docs/jsonl.md, import).
+  jsonl += R"({"type":"stats","time_ns":2006500000,"counters":[["events",5]]})"
+           "\n";
+  jsonl += Event(2001000000, "fork", 300, p200, "fork",
+                 R"({"child_pid":300,"child_tid":300,"clone_flags":17,"child_start_ns":2001000000})");
+  std::ofstream(dir_ / "late.jsonl") << jsonl;
+  std::string out;
+  ASSERT_EQ(Run({"import", P("late.jsonl"), "-o", P("late.amber")}, &out), 0) << out;
+  ASSERT_EQ(Run({"load", P("late.amber"), "--db", P("late.db"), "--quiet"}, &out), 0) << out;
+
+  ASSERT_EQ(Run({"query", "--db", P("late.db"), "--format", "csv",
+                 "SELECT p.pid, p.origin, parent.pid AS parent FROM processes p "
+                 "LEFT JOIN processes parent ON parent.id = p.parent_id ORDER BY p.id"},
+                &out),
+            0);
+  EXPECT_EQ(out, "pid,origin,parent\r\n100,snapshot,\r\n300,fork,200\r\n301,fork,300\r\n"
+                 "302,fork,301\r\n200,inferred,100\r\n");
+  ASSERT_EQ(Run({"query", "--db", P("late.db"), "--format", "csv",
+                 "SELECT p.pid, a.depth, a.ancestor_pid FROM process_ancestry a "
+                 "JOIN processes p ON p.id = a.process_id ORDER BY p.id, a.depth"},
+                &out),
+            0);
+  EXPECT_EQ(out,
+            "pid,depth,ancestor_pid\r\n"
+            "100,0,100\r\n"
+            "300,0,300\r\n300,1,200\r\n300,2,100\r\n"
+            "301,0,301\r\n301,1,300\r\n301,2,200\r\n301,3,100\r\n"
+            "302,0,302\r\n302,1,301\r\n302,2,300\r\n302,3,200\r\n302,4,100\r\n"
+            "200,0,200\r\n200,1,100\r\n");
+}
+
 }  // namespace

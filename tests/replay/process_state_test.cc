@@ -161,6 +161,54 @@ TEST_F(ProcessStateTest, ReparentedChildKeepsItsCreatorAndRecordsTheReaper) {
             (std::vector<std::string>{"200|0", "100|1", "1|2"}));
 }
 
+// A hostile capture has a process fork its own parent: linking it would make the parent its own
+// ancestor (and the ancestry chain a loop). The fork is kept as an event; the link is not made.
+TEST_F(ProcessStateTest, ForkOfAnAncestorDoesNotMakeACycle) {
+  auto sh = Ctx(100, 10, 1);
+  builder_.Snapshot(sh, "/bin/sh", {"sh"});
+  builder_.Fork(2000, sh, 200, 2000);
+  auto child = Ctx(200, 2000, 100);
+  builder_.Fork(3000, child, 100, 10);  // "forks" the shell that forked it
+  builder_.Open(4000, sh, "/etc/hosts");
+  EXPECT_EQ(LoadAndList(), (std::vector<std::string>{
+                               "100|10|-|snapshot|/bin/sh|sh|-|-",
+                               "200|2000|100|fork|/bin/sh|sh|-|-",
+                           }));
+  EXPECT_EQ(testing::Rows(db_.get(), "SELECT p.pid, a.depth, a.ancestor_pid FROM process_ancestry a "
+                                     "JOIN processes p ON p.id = a.process_id ORDER BY p.id, a.depth"),
+            (std::vector<std::string>{"100|0|100", "200|0|200", "200|1|100"}));
+  EXPECT_EQ(testing::Rows(db_.get(), "SELECT count(*) FROM process_events WHERE op = 'fork'"),
+            (std::vector<std::string>{"2"}));
+}
+
+// A fork chain deeper than kMaxAncestry (each process forks the next and exits): every process
+// keeps its nearest 256 ancestors, whatever the depth.
+TEST_F(ProcessStateTest, AncestryStopsAt256Levels) {
+  auto top = Ctx(100, 10, 1);
+  builder_.Snapshot(top, "/bin/sh", {"sh"});
+  store::TaskContext parent = top;
+  for (uint32_t i = 0; i < 300; ++i) {
+    const uint64_t t = 2000 + i * 10;
+    const uint32_t pid = 1000 + i;
+    builder_.Fork(t, parent, pid, t);
+    builder_.Exit(t + 5, parent, 0);
+    parent = Ctx(pid, t, parent.pid);
+  }
+  LoadAndList();
+  // The last process (pid 1299): itself and 256 ancestors, the farthest being pid 1299 - 256.
+  EXPECT_EQ(testing::Rows(db_.get(), "SELECT count(*), max(a.depth) FROM process_ancestry a "
+                                     "JOIN processes p ON p.id = a.process_id WHERE p.pid = 1299"),
+            (std::vector<std::string>{"257|256"}));
+  EXPECT_EQ(testing::Rows(db_.get(), "SELECT a.ancestor_pid FROM process_ancestry a "
+                                     "JOIN processes p ON p.id = a.process_id "
+                                     "WHERE p.pid = 1299 AND a.depth IN (1, 255, 256) ORDER BY a.depth"),
+            (std::vector<std::string>{"1298", "1044", "1043"}));
+  // A process at depth d has 1 + min(d, 256) rows: 257 * 258 / 2 for depths 0 to 256, 257 each
+  // for the 44 deeper ones.
+  EXPECT_EQ(testing::Rows(db_.get(), "SELECT count(*) FROM process_ancestors"),
+            (std::vector<std::string>{"44461"}));
+}
+
 TEST_F(ProcessStateTest, ExecChainKeepsEveryExecAndTheLastImage) {
   auto p = Ctx(100, 10, 1);
   builder_.Snapshot(p, "/bin/sh", {"sh"});
