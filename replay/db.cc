@@ -120,6 +120,13 @@ Status Statement::Run() {
   return r.ok() ? Status::Ok() : r.status();
 }
 
+Status Statement::RunKeepingBindings() {
+  Result<bool> r = Step();
+  while (r.ok() && r.value()) r = Step();
+  sqlite3_reset(impl_->stmt);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
 void Statement::Reset() {
   sqlite3_reset(impl_->stmt);
   sqlite3_clear_bindings(impl_->stmt);

@@ -58,6 +58,10 @@ class Statement {
   Result<bool> Step();
   // Steps to completion (an INSERT, an UPDATE), then resets and clears bindings for reuse.
   Status Run();
+  // The same, leaving the bindings in place, for a caller that binds every parameter again before
+  // each run (clearing walks every parameter: thousands on a multi-row INSERT). A value bound
+  // without a copy (Bind*Ref) is not read again after this returns.
+  Status RunKeepingBindings();
   // Ready to run again with new bindings.
   void Reset();
 

@@ -343,18 +343,23 @@ Status RowWriter::FlushTable(size_t t) {
     for (size_t i = 0; i < count; ++i) {
       BindEvent(Binder{s, static_cast<int>(i) * columns}, static_cast<EventTable>(t), &pending[i]);
     }
-    return s->Run();
+    return s->RunKeepingBindings();  // every parameter is bound again before the next run
   }
   for (size_t i = 0; i < count; ++i) {  // the tail of a chunk, row by row
     Statement* s = &events_[t];
     BindEvent(Binder{s, 0}, static_cast<EventTable>(t), &pending[i]);
-    AMBER_RETURN_IF_ERROR(s->Run());
+    AMBER_RETURN_IF_ERROR(s->RunKeepingBindings());
   }
   return Status::Ok();
 }
 
 void RowWriter::BindEvent(Binder binder, EventTable table, PendingRow* row) {
   Binder* s = &binder;
+  BindColumns(s, table, row);
+  s->FinishRow(kCommonCount + kSpecs[static_cast<size_t>(table)].count);
+}
+
+void RowWriter::BindColumns(Binder* s, EventTable table, PendingRow* row) {
   const store::Event& e = *row->event;
   const EventLinks& links = row->links;
   BindCommon(s, row);

@@ -443,7 +443,9 @@ const uint8_t* BindRow(replay::Statement* s, int base, size_t columns, const uin
   for (size_t i = 0; i < columns; ++i) {
     const int index = base + static_cast<int>(i) + 1;
     const uint8_t tag = *at++;
-    if (tag == 1) {
+    if (tag == 0) {
+      s->BindNull(index);  // every parameter bound each time: no clearing between runs
+    } else if (tag == 1) {
       int64_t v;
       std::memcpy(&v, at, 8);
       at += 8;
@@ -464,8 +466,9 @@ const uint8_t* BindRow(replay::Statement* s, int base, size_t columns, const uin
   return at;
 }
 
-// Every row of every table, 32 rows per INSERT (the load's own batching; the tail row by row).
-bool InsertAll(replay::Database* db, const std::vector<TableRows>& tables) {
+// Every row of every table, 32 rows per INSERT (the load's own batching; the tail row by row),
+// every parameter bound each time (no sqlite3_clear_bindings), as the load does.
+[[gnu::noinline]] bool InsertAll(replay::Database* db, const std::vector<TableRows>& tables) {
   constexpr uint64_t kBatch = 32;
   for (const TableRows& t : tables) {
     if (t.rows == 0) continue;
@@ -486,11 +489,11 @@ bool InsertAll(replay::Database* db, const std::vector<TableRows>& tables) {
       for (uint64_t r = 0; r < kBatch; ++r) {
         at = BindRow(&*batch, static_cast<int>(r * t.columns.size()), t.columns.size(), at);
       }
-      if (!batch->Run().ok()) return false;
+      if (!batch->RunKeepingBindings().ok()) return false;
     }
     for (; left > 0; --left) {
       at = BindRow(&*single, 0, t.columns.size(), at);
-      if (!single->Run().ok()) return false;
+      if (!single->RunKeepingBindings().ok()) return false;
     }
   }
   return true;
