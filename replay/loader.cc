@@ -579,9 +579,10 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
   std::sort(sorted.begin(), sorted.end(), [&](auto* a, auto* b) { return key(a) < key(b); });
 
   // Bulk-load settings (docs/schema.md, "Loading"): a rollback journal (appended pages cost
-  // nothing to journal, and a crash leaves the case as it was), no fsync until the end.
-  AMBER_RETURN_IF_ERROR(db_->Exec(
-      "PRAGMA synchronous=OFF; PRAGMA cache_size=-131072;"));
+  // nothing to journal, and a crash leaves the case as it was), no fsync until the end, an 8 MiB
+  // page cache: the inserts append to the last pages of each table, so a larger cache only holds
+  // dirty pages longer (128 MiB cost the same CPU and 120 MB more memory).
+  AMBER_RETURN_IF_ERROR(db_->Exec("PRAGMA synchronous=OFF; PRAGMA cache_size=-8192;"));
   for (auto [counter, sql] :
        {std::pair{&next_capture_id_, "SELECT coalesce(max(id),0)+1 FROM captures"},
         std::pair{&next_host_id_, "SELECT coalesce(max(id),0)+1 FROM hosts"},

@@ -363,7 +363,7 @@ int Raw(const std::string& capture, const std::string& db_path) {
   store::PosixEnv env;
   auto db = replay::Database::Open(db_path);
   (void)replay::InitSchema(db->get());
-  (void)(*db)->Exec("PRAGMA synchronous=OFF; PRAGMA cache_size=-131072; BEGIN");
+  (void)(*db)->Exec("PRAGMA synchronous=OFF; PRAGMA cache_size=-8192; BEGIN");
   auto writer = replay::RowWriter::Create(db->get());
   auto reader = store::CaptureReader::Open(&env, capture);
   auto start = Clock::now();
@@ -518,7 +518,7 @@ int Sqlite(const std::string& case_path, const std::string& db_path) {
   std::remove(db_path.c_str());
   auto db = replay::Database::Open(db_path);
   if (!db.ok() || !replay::InitSchema(db->get()).ok()) return 1;
-  (void)(*db)->Exec("PRAGMA synchronous=OFF; PRAGMA cache_size=-131072; BEGIN");
+  (void)(*db)->Exec("PRAGMA synchronous=OFF; PRAGMA cache_size=-8192; BEGIN");
   const double cpu0 = CpuSeconds();
   auto start = Clock::now();
   if (!InsertAll(db->get(), tables)) {
