@@ -109,31 +109,17 @@ class RowWriter {
     Statement* s;
     int base;
     uint64_t bound = 0;  // bit i - 1: parameter i bound (a row has at most 64 columns)
-    void BindInt(int i, int64_t v) {
-      Mark(i);
-      s->BindInt(base + i, v);
+    void BindInt(int i, int64_t v) { s->BindInt(At(i), v); }
+    void BindText(int i, std::string_view v) { s->BindText(At(i), v); }
+    void BindTextRef(int i, std::string_view v) { s->BindTextRef(At(i), v); }
+    void BindBlobRef(int i, std::string_view v) { s->BindBlobRef(At(i), v); }
+    void BindBytesRef(int i, std::string_view v) { s->BindBytesRef(At(i), v); }
+    void BindBytesOrNullRef(int i, std::string_view v) { s->BindBytesOrNullRef(At(i), v); }
+    // The statement's index of parameter i, noted as bound.
+    int At(int i) {
+      bound |= uint64_t{1} << (i - 1);
+      return base + i;
     }
-    void BindText(int i, std::string_view v) {
-      Mark(i);
-      s->BindText(base + i, v);
-    }
-    void BindTextRef(int i, std::string_view v) {
-      Mark(i);
-      s->BindTextRef(base + i, v);
-    }
-    void BindBlobRef(int i, std::string_view v) {
-      Mark(i);
-      s->BindBlobRef(base + i, v);
-    }
-    void BindBytesRef(int i, std::string_view v) {
-      Mark(i);
-      s->BindBytesRef(base + i, v);
-    }
-    void BindBytesOrNullRef(int i, std::string_view v) {
-      Mark(i);
-      s->BindBytesOrNullRef(base + i, v);
-    }
-    void Mark(int i) { bound |= uint64_t{1} << (i - 1); }
     // NULL for every parameter 1..columns this row did not bind.
     void FinishRow(int columns) {
       for (uint64_t unbound = ~bound & ((uint64_t{1} << columns) - 1); unbound != 0;

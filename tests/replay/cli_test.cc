@@ -35,6 +35,20 @@ std::string Event(long long t, const char* op, long long ret, const std::string&
          "\",\"args\":" + args + "}\n";
 }
 
+// A snapshot process line, seen at boot-time 0.95 s.
+std::string Process(const std::string& ctx, const char* exe, const char* argv_json) {
+  return R"({"type":"process","context":)" + ctx + R"(,"exe":")" + exe +
+         R"(","cwd":"/","argv":)" + argv_json + R"(,"observed_ns":950000000})" + "\n";
+}
+
+// A fork by `parent` of a child that starts at the fork's time.
+std::string Fork(long long t, const std::string& parent, int child) {
+  const std::string pid = std::to_string(child);
+  return Event(t, "fork", child, parent, "fork",
+               "{\"child_pid\":" + pid + ",\"child_tid\":" + pid +
+                   ",\"clone_flags\":17,\"child_start_ns\":" + std::to_string(t) + "}");
+}
+
 // The header line of every capture here: host cli-test, boot-time 1 s = 2026-11-29T13:02:19Z.
 std::string Header() {
   return R"({"type":"header","host":{"hostname":"cli-test","machine_id":"m1","boot_id":"b1",)"
@@ -203,14 +217,10 @@ TEST_F(CliTest, ImportLoadQueryTreeTimeline) {
 TEST_F(CliTest, TreeShowsEveryImageAProcessRan) {
   // sh(700) -> 4000, which runs `sh -c 'id; cat /etc/passwd'` and then execs cat for the last
   // command, as shells do: processes.argv is cat's; the tree shows both images.
-  std::string jsonl = Header();
-  jsonl += R"({"type":"process","context":)" + Ctx(700, 1, 500700000, 0, "sh") +
-           R"(,"exe":"/bin/sh","cwd":"/","argv":["sh"],"observed_ns":950000000})"
-           "\n";
   const std::string sh = Ctx(700, 1, 500700000, 0, "sh");
   const std::string child = Ctx(4000, 700, 2001000000, 0, "sh");
-  jsonl += Event(2001000000, "fork", 4000, sh, "fork",
-                 R"({"child_pid":4000,"child_tid":4000,"clone_flags":17,"child_start_ns":2001000000})");
+  std::string jsonl = Header() + Process(sh, "/bin/sh", R"(["sh"])");
+  jsonl += Fork(2001000000, sh, 4000);
   jsonl += Event(2002000000, "exec", 0, child, "exec",
                  R"({"filename":"/bin/sh","argv":["sh","-c","id; cat /etc/passwd"],"argc":3})");
   jsonl += Event(2003000000, "exec", -2, child, "exec",
@@ -233,28 +243,22 @@ TEST_F(CliTest, TreeShowsEveryImageAProcessRan) {
 // forks 302; then the chunk with 200's fork of 300 arrives. The late fork links 300 under 200, and
 // 301 and 302, forked in between, must see that too: their ancestry goes up to the shell.
 TEST_F(CliTest, LateForkGivesTheChildrenForkedMeanwhileTheirFullAncestry) {
-  std::string jsonl = Header();
-  jsonl += R"({"type":"process","context":)" + Ctx(100, 1, 500000000, 0, "sh") +
-           R"(,"exe":"/bin/sh","cwd":"/","argv":["sh"],"observed_ns":950000000})"
-           "\n";
   const std::string sh = Ctx(100, 1, 500000000, 0, "sh");
   const std::string p200 = Ctx(200, 100, 1500000000, 0, "make");
   const std::string p300 = Ctx(300, 200, 2001000000, 0, "cc");
   const std::string p301 = Ctx(301, 300, 2003000000, 0, "as");
   const std::string p302 = Ctx(302, 301, 2005000000, 0, "ld");
+  std::string jsonl = Header() + Process(sh, "/bin/sh", R"(["sh"])");
   jsonl += Event(2002000000, "open", 3, p300, "file", R"({"path":"/etc/hosts"})");
-  jsonl += Event(2003000000, "fork", 301, p300, "fork",
-                 R"({"child_pid":301,"child_tid":301,"clone_flags":17,"child_start_ns":2003000000})");
+  jsonl += Fork(2003000000, p300, 301);
   jsonl += Event(2004000000, "exec", 0, p301, "exec",
                  R"({"filename":"/usr/bin/as","argv":["as"],"argc":1})");
-  jsonl += Event(2005000000, "fork", 302, p301, "fork",
-                 R"({"child_pid":302,"child_tid":302,"clone_flags":17,"child_start_ns":2005000000})");
+  jsonl += Fork(2005000000, p301, 302);
   jsonl += Event(2006000000, "exit", 0, p302, "exit", R"({"exit_code":0})");
   // Another record type between two runs of events ends the chunk (docs/jsonl.md, import).
   jsonl += R"({"type":"stats","time_ns":2006500000,"counters":[["events",5]]})"
            "\n";
-  jsonl += Event(2001000000, "fork", 300, p200, "fork",
-                 R"({"child_pid":300,"child_tid":300,"clone_flags":17,"child_start_ns":2001000000})");
+  jsonl += Fork(2001000000, p200, 300);
   std::ofstream(dir_ / "late.jsonl") << jsonl;
   std::string out;
   ASSERT_EQ(Run({"import", P("late.jsonl"), "-o", P("late.amber")}, &out), 0) << out;
