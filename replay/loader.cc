@@ -642,17 +642,25 @@ namespace {
 // Columns added after case databases were first made: older cases get them (NULL in the rows
 // already there, whose loads did not keep the value) before anything is loaded into them.
 Status AddLaterColumns(Database* db) {
-  static constexpr std::pair<const char*, const char*> kLater[] = {
-      {"process_events", "compat"}, {"execs", "compat"},         {"file_events", "compat"},
-      {"net_events", "compat"},     {"cred_events", "compat"},   {"ns_events", "compat"},
-      {"module_events", "compat"},  {"target_events", "compat"}, {"memory_events", "compat"},
-      {"syscall_events", "compat"}, {"execs", "cap_effective"},   {"target_events", "given_pid"},
+  struct Later {
+    const char* table;
+    const char* column;
+    const char* type;
+  };
+  static constexpr Later kLater[] = {
+      {"process_events", "compat", "INTEGER"}, {"execs", "compat", "INTEGER"},
+      {"file_events", "compat", "INTEGER"},    {"net_events", "compat", "INTEGER"},
+      {"cred_events", "compat", "INTEGER"},    {"ns_events", "compat", "INTEGER"},
+      {"module_events", "compat", "INTEGER"},  {"target_events", "compat", "INTEGER"},
+      {"memory_events", "compat", "INTEGER"},  {"syscall_events", "compat", "INTEGER"},
+      {"execs", "cap_effective", "INTEGER"},   {"target_events", "given_pid", "INTEGER"},
+      {"file_events", "given_path", "TEXT"},   {"file_events", "given_path2", "TEXT"},
   };
   Result<Statement> has = db->Prepare(
       "SELECT (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1),"
       " (SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2)");
   if (!has.ok()) return has.status();
-  for (const auto& [table, column] : kLater) {  // names from the list above, never from data
+  for (const auto& [table, column, type] : kLater) {  // names from the list above, never from data
     has->Reset();
     has->BindText(1, table);
     has->BindText(2, column);
@@ -660,7 +668,7 @@ Status AddLaterColumns(Database* db) {
     if (!row.ok()) return row.status();
     if (!*row || has->ColumnInt(0) == 0 || has->ColumnInt(1) != 0) continue;  // no table yet, or done
     AMBER_RETURN_IF_ERROR(db->Exec(std::string("ALTER TABLE ") + table + " ADD COLUMN " + column +
-                                   " INTEGER"));
+                                   " " + type));
   }
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "common/text.h"
+#include "replay/file_path.h"
 #include "replay/render.h"
 
 namespace amber::replay {
@@ -31,7 +32,7 @@ constexpr TableSpec kSpecs[kEventTableCount] = {
      "filename,interpreter,cwd,argv,cmdline,argv_raw,argc,exec_flags,memfd,deleted,setuid,setgid,"
      "thread_exec,previous_exe,exec_index,cap_effective",
      16},
-    {"file_events", "path,path2,flags,mode,owner_uid,owner_gid", 6},
+    {"file_events", "path,path2,flags,mode,owner_uid,owner_gid,given_path,given_path2", 8},
     {"net_events", "family,address,port,fd,backlog", 5},
     {"cred_events", "id0,id1,id2,old_uid,old_euid,caps,cmd,arg,name", 9},
     {"ns_events", "ns_flags,fd,ns_cmd,source,target,fs_type,key,value,ns_inode", 9},
@@ -413,12 +414,28 @@ void RowWriter::BindColumns(Binder* s, EventTable table, PendingRow* row) {
       const store::FileArgs* a = std::get_if<store::FileArgs>(&e.args);
       static const store::FileArgs empty;
       if (a == nullptr) a = &empty;
-      s->BindBytesOrNullRef(k + 1, a->path);
-      s->BindBytesOrNullRef(k + 2, a->path2);
+      // path and path2 name the file reached, so that rules are not evaded by spelling: the
+      // file the recorder saw opened, else the spelling folded (replay/file_path.h); the
+      // spelling itself goes beside them when it differs (docs/schema.md, "file_events").
+      std::string_view path = a->path, path2 = a->path2;
+      if (!a->opened_path.empty()) {
+        path = a->opened_path;
+      } else if (!IsFolded(a->path)) {
+        row->path = FoldPath(a->path);
+        path = row->path;
+      }
+      if (!IsFolded(a->path2)) {
+        row->path2 = FoldPath(a->path2);
+        path2 = row->path2;
+      }
+      s->BindBytesOrNullRef(k + 1, path);
+      s->BindBytesOrNullRef(k + 2, path2);
       s->BindInt(k + 3, a->file_flags);
       s->BindInt(k + 4, a->mode);
       id_or_null(k + 5, a->owner_uid);
       id_or_null(k + 6, a->owner_gid);
+      if (path != a->path) s->BindBytesOrNullRef(k + 7, a->path);
+      if (path2 != a->path2) s->BindBytesOrNullRef(k + 8, a->path2);
       break;
     }
     case EventTable::kNet: {

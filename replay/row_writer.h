@@ -101,6 +101,7 @@ class RowWriter {
     ExecOutcome exec;
     std::string time;
     std::string argv_json, cmdline, argv_raw;
+    std::string path, path2;  // file events: a folded spelling (replay/file_path.h)
   };
   // Binds parameter `i` (1-based) of the row whose parameters start after `base` in a (multi-row)
   // statement, and notes which it bound: the statements run without sqlite3_clear_bindings (it

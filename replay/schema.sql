@@ -202,11 +202,15 @@ CREATE TABLE IF NOT EXISTS file_events (
   time TEXT NOT NULL, boot_ns INTEGER NOT NULL, op TEXT NOT NULL, ret INTEGER NOT NULL, process_id INTEGER,
   container_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER, euid INTEGER, egid INTEGER,
   compat INTEGER,                      -- 1: made through the 32-bit (ia32) syscall entry, else 0
-  path TEXT,
-  path2 TEXT,                          -- rename/link destination, symlink target
+  path TEXT,                           -- the file: for an open the recorder saw succeed for write
+                                       -- or of a sensitive file, the file opened; else the path
+                                       -- given, '//' and '/./' folded (docs/schema.md)
+  path2 TEXT,                          -- rename/link destination, symlink target (folded)
   flags INTEGER,                       -- O_* for open; AT_* for the others
   mode INTEGER,
-  owner_uid INTEGER, owner_gid INTEGER -- chown; NULL when unchanged
+  owner_uid INTEGER, owner_gid INTEGER, -- chown; NULL when unchanged
+  given_path TEXT,                     -- the path exactly as the caller spelled it, when not `path`
+  given_path2 TEXT                     -- the same for path2
 );
 
 CREATE TABLE IF NOT EXISTS net_events (

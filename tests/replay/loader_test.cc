@@ -279,6 +279,37 @@ TEST(LoaderTest, TargetEventsKeepThePidAsTheCallerGaveIt) {
             (std::vector<std::string>{"0|300|7|15|300", "-3|0|4242|9|NULL"}));
 }
 
+TEST(LoaderTest, FileEventsNameTheFileReachedAndKeepTheSpelling) {
+  store::MemEnv env;
+  {
+    CaptureBuilder b(&env, "a.amber", "host-a");
+    auto sh = CaptureBuilder::Ctx(100, 10, 1);
+    b.Snapshot(sh, "/bin/sh", {"sh"});
+    auto open = [](std::string path, std::string opened) {
+      store::FileArgs a;
+      a.path = std::move(path);
+      a.opened_path = std::move(opened);
+      return a;
+    };
+    b.Append(1000, store::Op::kOpen, sh, open("/tmp/notes", "/etc/shadow"), 3);  // a symlink
+    b.Append(1100, store::Op::kOpen, sh, open("/etc//./shadow", ""), -13);       // refused
+    b.Append(1200, store::Op::kOpen, sh, open("/etc/hostname", ""), 3);
+    store::FileArgs moved;
+    moved.path = "/tmp/x";
+    moved.path2 = "/etc/cron.d//job";
+    b.Append(1300, store::Op::kRename, sh, moved);
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT op, ret, path, path2, given_path, given_path2 "
+                                    "FROM file_events ORDER BY id"),
+            (std::vector<std::string>{"open|3|/etc/shadow|NULL|/tmp/notes|NULL",
+                                      "open|-13|/etc/shadow|NULL|/etc//./shadow|NULL",
+                                      "open|3|/etc/hostname|NULL|NULL|NULL",
+                                      "rename|0|/tmp/x|/etc/cron.d/job|NULL|/etc/cron.d//job"}));
+}
+
 TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   store::MemEnv env;
   WriteCapture(&env, "a.amber");
@@ -289,6 +320,8 @@ TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN compat").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE execs DROP COLUMN cap_effective").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE target_events DROP COLUMN given_pid").ok());
+  ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN given_path").ok());
+  ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN given_path2").ok());
   ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"b.amber"}).ok());
   EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), count(compat), sum(compat) FROM file_events"),
             (std::vector<std::string>{"100|50|0"}));
@@ -297,6 +330,9 @@ TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM pragma_table_info('target_events') "
                                     "WHERE name = 'given_pid'"),
             (std::vector<std::string>{"1"}));
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT name, type FROM pragma_table_info('file_events') "
+                                    "WHERE name LIKE 'given_path%' ORDER BY name"),
+            (std::vector<std::string>{"given_path|TEXT", "given_path2|TEXT"}));
 }
 
 TEST(LoaderTest, LossesBecomeGapsInUtc) {
