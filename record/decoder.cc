@@ -318,6 +318,10 @@ Decoder::Kind Decoder::Decode(std::span<const uint8_t> record, store::Event* eve
       x.argv = SplitArgv(s.slots[AMBER_STR_ARGV].bytes);
       x.argc = static_cast<uint32_t>(a[0]);
       x.exec_flags = static_cast<uint32_t>(a[1]);
+      // The file the kernel loaded, walked from its dentry: what a symlink or a /proc/self/exe
+      // re-exec was really; kept only where the name given does not already say it.
+      x.executable = s.Path(AMBER_STR_EXE);
+      if (x.executable == x.filename) x.executable.clear();
       event->args = std::move(x);
       break;
     }

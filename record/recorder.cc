@@ -348,6 +348,11 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
     }
     uint64_t now = BootTimeNs();
     if (containers_only) containers_only->Tick(now);
+    // At every poll, not only every second: a chunk goes to disk as soon as it is a second old.
+    if (write_error.ok()) {
+      Status s = writer->Tick();
+      if (!s.ok()) write_error = s;
+    }
     if (now >= next_second_ns) {
       per_second(now, false);
       next_second_ns = now + kSecondNs;

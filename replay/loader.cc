@@ -655,6 +655,7 @@ Status AddLaterColumns(Database* db) {
       {"memory_events", "compat", "INTEGER"},  {"syscall_events", "compat", "INTEGER"},
       {"execs", "cap_effective", "INTEGER"},   {"target_events", "given_pid", "INTEGER"},
       {"file_events", "given_path", "TEXT"},   {"file_events", "given_path2", "TEXT"},
+      {"execs", "executable", "TEXT"},
   };
   Result<Statement> has = db->Prepare(
       "SELECT (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1),"

@@ -30,8 +30,8 @@ constexpr TableSpec kSpecs[kEventTableCount] = {
      "child_pid,child_tid,child_process_id,clone_flags,thread,exit_code,exit_signal", 7},
     {"execs",
      "filename,interpreter,cwd,argv,cmdline,argv_raw,argc,exec_flags,memfd,deleted,setuid,setgid,"
-     "thread_exec,previous_exe,exec_index,cap_effective",
-     16},
+     "thread_exec,previous_exe,exec_index,cap_effective,executable",
+     17},
     {"file_events", "path,path2,flags,mode,owner_uid,owner_gid,given_path,given_path2", 8},
     {"net_events", "family,address,port,fd,backlog", 5},
     {"cred_events", "id0,id1,id2,old_uid,old_euid,caps,cmd,arg,name", 9},
@@ -408,6 +408,7 @@ void RowWriter::BindColumns(Binder* s, EventTable table, PendingRow* row) {
         s->BindInt(k + 15, links.exec->exec_index);
       }
       s->BindInt(k + 16, U64(e.context.cap_effective));  // after the exec: file capabilities
+      s->BindBytesOrNullRef(k + 17, a->executable);
       break;
     }
     case EventTable::kFile: {

@@ -193,6 +193,7 @@ CREATE TABLE IF NOT EXISTS execs (
   memfd INTEGER, deleted INTEGER, setuid INTEGER, setgid INTEGER,  -- 0/1 from exec_flags
   thread_exec INTEGER,                 -- 1: a non-leader thread exec'd (tid != pid at the event)
   previous_exe TEXT,                   -- the process's exe before this exec
+  executable TEXT,                     -- the file the kernel loaded, when not filename (docs/schema.md)
   cap_effective INTEGER,               -- effective capabilities after the exec (bit n = capability n)
   exec_index INTEGER                   -- 1 for the first exec of the incarnation, 2...
 );

@@ -280,7 +280,8 @@ bool Decoder::Args(schema::Event::Reader e, EventArgs* out) {
       a.argc = g.getArgc();
       a.exec_flags = g.getExecFlags();
       return Str(g.getFilename(), &a.filename) && Str(g.getInterpreter(), &a.interpreter) &&
-             Str(g.getCwd(), &a.cwd) && Argv(g.getArgv(), &a.argv);
+             Str(g.getCwd(), &a.cwd) && Argv(g.getArgv(), &a.argv) &&
+             Str(g.getExecutable(), &a.executable);
     }
     case Which::EXIT: {
       auto g = e.getExit();

@@ -317,6 +317,7 @@ void BodyEncoder::State::SetArgs(const EventArgs& args, schema::Event::Builder e
           g.setArgv(InternArgv(a.argv));
           g.setArgc(a.argc);
           g.setExecFlags(a.exec_flags);
+          g.setExecutable(strings.Intern(a.executable));
         } else if constexpr (std::is_same_v<T, ExitArgs>) {
           auto g = e.initExit();
           g.setExitCode(a.exit_code);

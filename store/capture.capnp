@@ -175,6 +175,10 @@ struct Event {
       argv @13 :UInt32;         # String ref: the arguments, each followed by one NUL byte.
       argc @14 :UInt32;         # Number of arguments the program received (may exceed those kept).
       execFlags @15 :UInt32;    # ExecFlags bits.
+      executable @66 :UInt32;   # String ref: the path of the file the kernel loaded (bprm->file, walked
+                                # from its dentry: symlinks resolved; for a script, its interpreter's
+                                # binary), kept when it differs from `filename`; 0 otherwise and in
+                                # captures from recorders before it existed.
     }
 
     exit :group {

@@ -206,7 +206,7 @@ void Fields(R& r, V& v) {
 template <typename R, typename V> requires Is<R, ExecArgs>
 void Fields(R& r, V& v) {
   AMBER_FIELD(filename); AMBER_FIELD(interpreter); AMBER_FIELD(cwd); AMBER_FIELD(argv);
-  AMBER_FIELD(argc); AMBER_FIELD(exec_flags);
+  AMBER_FIELD(argc); AMBER_FIELD(exec_flags); AMBER_FIELD(executable);
 }
 
 template <typename R, typename V> requires Is<R, ExitArgs>

@@ -89,6 +89,7 @@ struct ExecArgs {
   std::vector<std::string> argv;  // As kept by the recorder; argc may be larger.
   uint32_t argc = 0;
   uint32_t exec_flags = 0;  // kExecFlag* bits
+  std::string executable;   // the file loaded, when it differs from filename
   friend bool operator==(const ExecArgs&, const ExecArgs&) = default;
 };
 inline constexpr uint32_t kExecFlagMemfd = 1;

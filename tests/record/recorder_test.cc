@@ -226,8 +226,8 @@ TEST_F(RecorderTest, TinyRingBufferOverflowIsCountedAndCaptureVerifies) {
 }
 
 // SIGKILL at random moments of a busy recording (an exec and write storm all along): each time a
-// capture that verifies `truncated`, whose readable prefix holds a marker exec'd more than one
-// flush interval before the kill. The seed is printed so that a failure can be replayed.
+// capture that verifies `truncated`, whose readable prefix holds a marker exec'd more than a
+// flush interval (one second) before the kill. The seed is printed so that a failure can be replayed.
 TEST_F(RecorderTest, SigkillAtRandomMomentsLeavesReadableTruncatedCaptures) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
@@ -240,7 +240,8 @@ TEST_F(RecorderTest, SigkillAtRandomMomentsLeavesReadableTruncatedCaptures) {
                          "while :; do /bin/true; echo x > " + dir_ + "/storm; done"});
     std::string marker = "amber-marker-" + std::to_string(seed) + "-" + std::to_string(round);
     ASSERT_EQ(WaitExit(Spawn({"/bin/echo", marker})), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the marker's chunk is flushed
+    // A chunk is flushed once it is a second old (checked at every poll of the ring buffer).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));
     std::this_thread::sleep_for(
         std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1500)(rng)));
     kill(rec, SIGKILL);

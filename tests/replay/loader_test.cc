@@ -310,6 +310,25 @@ TEST(LoaderTest, FileEventsNameTheFileReachedAndKeepTheSpelling) {
                                       "rename|0|/tmp/x|/etc/cron.d/job|NULL|/etc/cron.d//job"}));
 }
 
+TEST(LoaderTest, ExecsKeepTheFileTheKernelLoaded) {
+  store::MemEnv env;
+  {
+    CaptureBuilder b(&env, "a.amber", "host-a");
+    auto sh = CaptureBuilder::Ctx(100, 10, 1);
+    b.Snapshot(sh, "/bin/sh", {"sh"});
+    store::ExecArgs through_link{"/usr/local/bin/true", "", "/", {"true"}, 1, 0, "/tmp/tool"};
+    b.Append(1000, store::Op::kExec, sh, through_link);
+    b.Append(1100, store::Op::kExec, sh, store::ExecArgs{"/bin/ls", "", "/", {"ls"}, 1, 0, ""});
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT filename, executable FROM execs ORDER BY id"),
+            (std::vector<std::string>{"/usr/local/bin/true|/tmp/tool", "/bin/ls|NULL"}));
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT exe FROM processes"),
+            (std::vector<std::string>{"/bin/ls"}));
+}
+
 TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   store::MemEnv env;
   WriteCapture(&env, "a.amber");
@@ -322,6 +341,7 @@ TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   ASSERT_TRUE(db->Exec("ALTER TABLE target_events DROP COLUMN given_pid").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN given_path").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN given_path2").ok());
+  ASSERT_TRUE(db->Exec("ALTER TABLE execs DROP COLUMN executable").ok());
   ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"b.amber"}).ok());
   EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*), count(compat), sum(compat) FROM file_events"),
             (std::vector<std::string>{"100|50|0"}));
@@ -333,6 +353,9 @@ TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   EXPECT_EQ(testing::Rows(db.get(), "SELECT name, type FROM pragma_table_info('file_events') "
                                     "WHERE name LIKE 'given_path%' ORDER BY name"),
             (std::vector<std::string>{"given_path|TEXT", "given_path2|TEXT"}));
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT type FROM pragma_table_info('execs') "
+                                    "WHERE name = 'executable'"),
+            (std::vector<std::string>{"TEXT"}));
 }
 
 TEST(LoaderTest, LossesBecomeGapsInUtc) {

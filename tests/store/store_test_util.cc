@@ -146,7 +146,7 @@ std::vector<Event> SampleEventsOfEveryFamily() {
   add(Op::kExec, ExecArgs{"/memfd:pwn (deleted)", "", "/", {"[kworker/0:0]"}, 1,
                           kExecFlagMemfd | kExecFlagDeleted}, shell);
   add(Op::kExec, ExecArgs{"/tmp/x.sh", "/bin/sh", "/tmp", {"/bin/sh", "/tmp/x.sh", ""}, 4,
-                          kExecFlagArgvTruncated}, shell);
+                          kExecFlagArgvTruncated, "/usr/bin/dash"}, shell);
   add(Op::kExec, ExecArgs{"/usr/bin/sudo", "", "/home/alice", {}, 0, kExecFlagSetuid}, daemon);
   add(Op::kExit, ExitArgs{139, 11}, shell);  // SIGSEGV, core dumped
   add(Op::kExit, ExitArgs{1, 0}, daemon);
