@@ -85,6 +85,20 @@
 #define AMBER_OP_SYSCALL 65
 #define AMBER_OP_LIMIT 128  // size of the enabled-ops bitmap
 
+// The ops whose exit handler needs what sys_enter saw (bpf/syscall.bpf.h says why): the clone
+// flags, the credentials before an exec or a setuid-family call, and where unshare and setns
+// started.
+#define AMBER_OP_KEEPS_ENTER_STATE(op)                                                        \
+  ((op) == AMBER_OP_FORK || (op) == AMBER_OP_EXEC ||                                          \
+   ((op) >= AMBER_OP_SETUID && (op) <= AMBER_OP_CAPSET) || (op) == AMBER_OP_UNSHARE ||       \
+   (op) == AMBER_OP_SETNS)
+
+// What a syscall number, native or ia32, asks of the two syscall programs (nr_flags[] in
+// bpf/syscall.bpf.h, filled by record/loader.cc): the one array read every syscall of the host
+// costs each of them before anything else.
+#define AMBER_NR_EXIT 1   // may be a traced syscall: sys_exit decodes it
+#define AMBER_NR_ENTER 2  // may be a traced syscall whose op keeps enter state
+
 // String slots: what a string entry means. Each op documents the slots it fills.
 #define AMBER_STR_PATH 1       // user-given path (file ops), exec filename (bprm->filename)
 #define AMBER_STR_PATH2 2      // rename/link destination, symlink target

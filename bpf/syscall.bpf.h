@@ -14,7 +14,7 @@
  * call or an exec (to report the change), the clone flags (read by sched_process_fork) and the
  * pre-call namespaces for unshare and setns, so that the filters (containers only, --ns) judge a
  * task by where the call started (a setns out of a container is evidence). Every other syscall
- * costs sys_enter and sys_exit at most three array reads (nr_maybe_traced). amber_inflight is
+ * costs sys_enter and sys_exit one array read each (nr_flags). amber_inflight is
  * LRU, so entries of tasks that never returned (killed in the syscall, exit_group) age out.
  *
  * Why raw sys_enter/sys_exit and not the per-syscall tracepoints (syscalls/sys_enter_<name>):
@@ -59,12 +59,13 @@ const volatile __u8 raw_op_of_nr[512] = {};
 const volatile __u16 ia32_native_nr[512] = {};
 const volatile __u8 ia32_fixes[512] = {};
 
+/* AMBER_NR_* for each syscall number below 512, native and ia32 meanings together. */
+const volatile __u8 nr_flags[512] = {};
+
 /* The ops whose exit handler needs what sys_enter saw (see the top of this file). */
 static __always_inline bool op_keeps_enter_state(u32 op)
 {
-	return op == AMBER_OP_FORK || op == AMBER_OP_EXEC ||
-	       (op >= AMBER_OP_SETUID && op <= AMBER_OP_CAPSET) || op == AMBER_OP_UNSHARE ||
-	       op == AMBER_OP_SETNS;
+	return AMBER_OP_KEEPS_ENTER_STATE(op);
 }
 
 /* The syscall arguments in the saved user registers (x86-64: di si dx r10 r8 r9; arm64: x0..x5,
@@ -98,14 +99,18 @@ static __always_inline u32 nr_index(u32 nr)
 	return nr;
 }
 
-/* Could this number be a traced syscall, native or ia32? Up to three array reads: the cheap test
- * every syscall of the host passes before anything else is read. */
+/* Could this number be a traced syscall, native or ia32? One array read: the cheap test every
+ * syscall of the host passes in sys_exit before anything else is read. */
 static __always_inline bool nr_maybe_traced(u32 nr)
 {
-	if (nr >= 512)
-		return false;
-	nr = nr_index(nr);
-	return raw_op_of_nr[nr] || ia32_native_nr[nr] || ia32_fixes[nr];
+	return nr < 512 && (nr_flags[nr_index(nr)] & AMBER_NR_EXIT);
+}
+
+/* Could this number be a traced syscall whose op keeps enter state? sys_enter's only test for
+ * every other syscall of the host. */
+static __always_inline bool nr_keeps_enter_state(u32 nr)
+{
+	return nr < 512 && (nr_flags[nr_index(nr)] & AMBER_NR_ENTER);
 }
 
 #if defined(__TARGET_ARCH_x86)

@@ -189,18 +189,14 @@ AMBER_SYSCALL(kexec_file_load, 5, AMBER_OP_KEXEC_FILE_LOAD, control_exit)
 #define NR_MPROTECT 10
 #define NR_CLONE3 435
 
-/* Every syscall of the host passes here; most return after at most three array reads
- * (nr_maybe_traced). */
+/* Every syscall of the host passes here; all but the few whose op keeps enter state return
+ * after one array read (natively or as an ia32 number: which of the two, sys_decode tells).
+ * Attaching this program at all costs every syscall a tracepoint dispatch, about 50 ns here,
+ * which is why nothing else is done for the others (docs/BENCHMARKS.md, "Recorder"). */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
-	if (!nr_maybe_traced(id))
-		return 0;
-	/* Only the ops that keep enter state go on: is this number one of them, natively or as an
-	 * ia32 number? (Which of the two it is, sys_decode tells.) */
-	u32 nr = nr_index(id);
-	if (!op_keeps_enter_state(raw_op_of_nr[nr]) &&
-	    !op_keeps_enter_state(raw_op_of_nr[nr_index(ia32_native_nr[nr])]))
+	if (!nr_keeps_enter_state(id))
 		return 0;
 	struct amber_inflight in;
 	u32 op = sys_decode(&in, regs);

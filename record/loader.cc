@@ -226,9 +226,16 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
   // 3. Read-only settings, program plan, ring buffer size.
   SetCommonRodata(process->rodata, settings);
   SetCommonRodata(syscalls->rodata, settings);
+  // What each number asks of sys_enter and sys_exit, natively and as an ia32 number.
+  auto nr_flags_of_op = [](uint8_t op) -> uint8_t {
+    if (op == 0) return 0;
+    return AMBER_NR_EXIT | (AMBER_OP_KEEPS_ENTER_STATE(op) ? AMBER_NR_ENTER : 0);
+  };
   for (size_t nr = 0; nr < 512; nr++) {
     syscalls->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
     process->rodata->raw_op_of_nr[nr] = raw_op_of_nr[nr];
+    syscalls->rodata->nr_flags[nr] = nr_flags_of_op(raw_op_of_nr[nr]);
+    process->rodata->nr_flags[nr] = nr_flags_of_op(raw_op_of_nr[nr]);
   }
   // ia32 syscalls (x86-64 only): every one is mapped; the BPF side then asks raw_op_of_nr
   // whether the x86-64 equivalent's op is on.
@@ -245,6 +252,11 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
     process->rodata->ia32_native_nr[ia32.nr] = native_nr;
     syscalls->rodata->ia32_fixes[ia32.nr] = ia32.fixes;
     process->rodata->ia32_fixes[ia32.nr] = ia32.fixes;
+    // socketcall's call number picks the syscall (none of which keeps enter state).
+    uint8_t flags = native ? nr_flags_of_op(raw_op_of_nr[native_nr])
+                           : (ia32.fixes & AMBER_IA32_SOCKETCALL ? AMBER_NR_EXIT : 0);
+    syscalls->rodata->nr_flags[ia32.nr] |= flags;
+    process->rodata->nr_flags[ia32.nr] |= flags;
   }
 #endif
   int err = bpf_map__set_max_entries(process->maps.amber_events, settings.ringbuf_bytes);
