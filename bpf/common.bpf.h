@@ -72,16 +72,53 @@ struct {
 	__type(value, u8);
 } amber_host_cgroups SEC(".maps");
 
-/* Per-CPU scratch: [0] the event being built, [1] a cgroup record, [2] the syscall sys_exit
- * decoded for its exit handler (bpf/syscall.bpf.h exiting_slot; shared by the units, as the
- * handler may be in another unit than sys_exit). Programs of one CPU do not nest here (tracepoints run with preemption off; scheduler tracepoints never fire inside the
- * syscall exit handlers' own code). */
+/* A syscall decoded from the saved user registers, in x86-64 terms (bpf/syscall.bpf.h). */
+struct amber_inflight {
+	u64 args[6];   /* x86-64 argument order, whatever the entry (see sys_decode) */
+	u32 nr;        /* x86-64 number, also for an ia32 syscall (translated) */
+	u16 op;
+	u16 compat;    /* 1: entered through the ia32 entry (pointers in user structs are 32-bit) */
+	u32 old_uid;
+	u32 old_euid;
+};
+
+/* This CPU's batch (bpf/events.h, amber_batch_hdr): the records are built in place in `data`, one
+ * after the other, and the header and data go into the ring buffer together, so an event is
+ * copied once, with the whole batch. The state after the data is the kernel's own; it lives here
+ * rather than in per-CPU arrays of its own because each per-CPU array more that the ~100 exit
+ * handlers look up made each take about 15 ms more to load here (docs/BENCHMARKS.md). Shared by
+ * the units: a syscall's exit handler may be in another unit than sys_exit. Programs of one CPU
+ * do not nest here (tracepoints run with preemption off; scheduler tracepoints never fire inside
+ * the syscall exit handlers' own code); only handle_batch_flush, run from an IPI, may interrupt
+ * one, hence `busy`. */
+struct amber_batch {
+	struct amber_batch_hdr hdr;
+	u8 data[AMBER_BATCH_DATA];
+	/* A program of this CPU is between event_begin and output (its record is half built) or in
+	 * batch_flush: handle_batch_flush leaves the batch alone. Set before the record's timestamp
+	 * is taken, so once a flush finds it clear every record stamped before is in the batch. */
+	u32 busy;
+	u32 reserved;
+	/* The v1 cgroup of this CPU's latest event, known to be sent (maybe_send_cgroup). */
+	u64 cgroup_last;
+	/* The syscall handle_sys_exit decoded, for the exit handler it tail-calls (exiting_slot):
+	 * the handlers do not decode again. Nothing runs on this CPU between the write and the tail
+	 * call. */
+	struct amber_inflight exiting;
+};
+_Static_assert(sizeof(struct amber_batch) == AMBER_BATCH_VALUE_SIZE, "amber_batch layout");
+_Static_assert(sizeof(struct amber_batch_hdr) == 24, "amber_batch_hdr layout");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 3);
+	__uint(max_entries, 1);
 	__type(key, u32);
-	__type(value, struct amber_event);
-} amber_scratch SEC(".maps");
+	__type(value, struct amber_batch);
+} amber_batches SEC(".maps");
+
+/* A batch goes into the ring buffer once it holds this many bytes (the loader lowers it for a
+ * small ring buffer, which must hold several batches). */
+const volatile __u32 batch_flush_bytes = AMBER_BATCH_OFF_MAX;
 
 /* ---- Small helpers -------------------------------------------------------------------------- */
 static __always_inline bool op_enabled(u32 op)
@@ -97,9 +134,10 @@ static __always_inline struct amber_loss_counters *loss_counters(void)
 	return bpf_map_lookup_elem(&amber_losses, &zero);
 }
 
-static __always_inline struct amber_event *scratch_event(u32 index)
+static __always_inline struct amber_batch *cpu_batch(void)
 {
-	return bpf_map_lookup_elem(&amber_scratch, &index);
+	u32 zero = 0;
+	return bpf_map_lookup_elem(&amber_batches, &zero);
 }
 
 /* The kernel's bpf_rdonly_cast kfunc (Linux 6.2; the verifier turns the call into a register
@@ -457,7 +495,8 @@ static __always_inline bool task_in_compat_syscall(struct task_struct *task)
 	return false;
 }
 
-static __always_inline void fill_task(struct amber_task_ctx *t, struct task_struct *task)
+static __always_inline void fill_task(struct amber_task_ctx *t, struct task_struct *task,
+				      u64 cgroup_v1_id)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	const struct cred *cred = task->cred;
@@ -484,8 +523,7 @@ static __always_inline void fill_task(struct amber_task_ctx *t, struct task_stru
 	if (task_in_compat_syscall(task))
 		t->flags |= AMBER_TASK_COMPAT;
 	bpf_get_current_comm(t->comm, sizeof(t->comm));
-	struct kernfs_node *kn = task_cgroup_v1_kn(task);
-	t->cgroup_v1_id = kn ? kernfs_id(kn) : 0;
+	t->cgroup_v1_id = cgroup_v1_id;
 }
 
 static __always_inline u64 output_flags(void)
@@ -495,30 +533,72 @@ static __always_inline u64 output_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void output(struct amber_event *e)
+/* The batch into the ring buffer as one record, then empty. A batch with no room there is lost
+ * whole, its events counted. Called with the batch busy, or from handle_batch_flush when it is
+ * not (nothing else of this CPU runs then). */
+static __always_inline void batch_flush(struct amber_batch *b)
 {
-	u64 size = AMBER_EVENT_FIXED_SIZE + e->str_bytes;
-	if (size > sizeof(*e))
-		size = sizeof(*e);
+	u64 bytes = b->hdr.bytes;
+	if (bytes == 0)
+		return;
+	/* never more: bounds the size for the verifier, on the register the call uses */
+	asm volatile("if %[b] <= %[max] goto +1; %[b] = %[max]"
+		     : [b] "+r"(bytes)
+		     : [max] "i"(AMBER_BATCH_DATA));
+	b->hdr.kind = AMBER_REC_BATCH;
+	b->hdr.cpu = bpf_get_smp_processor_id();
 	struct amber_loss_counters *c = loss_counters();
-	if (bpf_ringbuf_output(&amber_events, e, size, output_flags())) {
+	if (bpf_ringbuf_output(&amber_events, &b->hdr, sizeof(b->hdr) + bytes, output_flags())) {
 		if (c) {
-			__sync_fetch_and_add(&c->ringbuf_drops, 1);
+			__sync_fetch_and_add(&c->ringbuf_drops, b->hdr.events);
 			c->last_drop_ns = bpf_ktime_get_boot_ns();
 		}
 	} else if (c) {
-		c->emitted++;
+		c->emitted += b->hdr.events;
+	}
+	b->hdr.bytes = 0;
+	b->hdr.count = 0;
+	b->hdr.events = 0;
+	if (c) {
+		c->batch_first_ns = 0;
+		c->batch_pending = 0;
 	}
 }
 
-/* The v1 cgroup of this CPU's latest event, known to be sent: a task that keeps running on one
- * CPU skips the hash lookup below. Per unit, not shared: it only saves lookups. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, u32);
-	__type(value, u64);
-} amber_cgroup_last SEC(".maps");
+/* Where the next record of this CPU is built: after the last one, in place. The caller set
+ * b->busy. The first record of a batch marks it pending first, with a locked (ordered) write, so
+ * that user space, which flushes only the CPUs with a batch pending, never misses a record whose
+ * timestamp it could have overtaken. */
+static __always_inline struct amber_event *record_begin(struct amber_batch *b)
+{
+	u32 off = b->hdr.bytes;
+	if (off > AMBER_BATCH_OFF_MAX)
+		return NULL; /* never: record_commit flushes a batch past batch_flush_bytes */
+	if (off == 0) {
+		struct amber_loss_counters *c = loss_counters();
+		if (c)
+			__sync_lock_test_and_set(&c->batch_pending, 1);
+	}
+	return (struct amber_event *)&b->data[off];
+}
+
+/* The record built at record_begin is part of the batch; a full batch goes out. */
+static __always_inline void record_commit(struct amber_batch *b, struct amber_event *e)
+{
+	u32 size = (AMBER_EVENT_FIXED_SIZE + e->str_bytes + AMBER_RECORD_ALIGN - 1) &
+		   ~(AMBER_RECORD_ALIGN - 1);
+	if (b->hdr.count == 0) {
+		struct amber_loss_counters *c = loss_counters();
+		if (c)
+			c->batch_first_ns = e->time_ns;
+	}
+	b->hdr.bytes += size;
+	b->hdr.count++;
+	if (e->kind == AMBER_REC_EVENT)
+		b->hdr.events++;
+	if (b->hdr.bytes >= batch_flush_bytes)
+		batch_flush(b);
+}
 
 /* A v1 cgroup's path, leaf first, at most AMBER_CGROUP_DEPTH components (then flagged
  * truncated); carried between the steps of maybe_send_cgroup's bpf_loop. */
@@ -557,21 +637,19 @@ static long amber_cgroup_step(u64 i, void *ctx)
 	return 0;
 }
 
-/* The first time a v1 cgroup is met, its path goes out ahead of the event that names it. */
-static __always_inline void maybe_send_cgroup(struct task_struct *task, u64 kn_id)
+/* The first time a v1 cgroup is met, its path goes into the batch ahead of the event that names
+ * it. A task that keeps running on one CPU skips the hash lookup (b->cgroup_last). */
+static __always_inline void maybe_send_cgroup(struct amber_batch *b, struct kernfs_node *kn,
+					      u64 kn_id)
 {
-	u32 zero = 0;
-	u64 *last = bpf_map_lookup_elem(&amber_cgroup_last, &zero);
-	if (!kn_id || (last && *last == kn_id))
+	if (!kn_id || b->cgroup_last == kn_id)
 		return;
-	if (last)
-		*last = kn_id;
+	b->cgroup_last = kn_id;
 	if (bpf_map_lookup_elem(&amber_cgroups_sent, &kn_id))
 		return;
-	struct amber_event *r = scratch_event(1);
+	struct amber_event *r = record_begin(b);
 	if (!r)
 		return;
-	struct kernfs_node *kn = task_cgroup_v1_kn(task);
 	r->kind = AMBER_REC_CGROUP;
 	r->op = 0;
 	r->str_bytes = 0;
@@ -585,18 +663,28 @@ static __always_inline void maybe_send_cgroup(struct task_struct *task, u64 kn_i
 	 * (event_begin is inlined into each); docs/BENCHMARKS.md, "Recorder". */
 	bpf_loop(AMBER_CGROUP_DEPTH, amber_cgroup_step, &w, 0);
 	str_end(r, start, w.off - start, AMBER_STR_CGROUP, w.flags);
-	output(r);
+	record_commit(b, r);
 	u8 one = 1;
 	bpf_map_update_elem(&amber_cgroups_sent, &kn_id, &one, BPF_ANY);
 }
 
-/* Starts an event in the per-CPU scratch: header and task context. */
+/* Starts an event, in place in this CPU's batch: header and task context. Every event_begin that
+ * returns an event is followed by output(). */
 static __always_inline struct amber_event *event_begin(u16 op, u32 nr, long ret)
 {
-	struct amber_event *e = scratch_event(0);
-	if (!e)
+	struct amber_batch *b = cpu_batch();
+	if (!b)
 		return NULL;
+	b->busy = 1;
 	struct task_struct *task = current_task();
+	struct kernfs_node *kn = task_cgroup_v1_kn(task);
+	u64 kn_id = kn ? kernfs_id(kn) : 0;
+	maybe_send_cgroup(b, kn, kn_id);
+	struct amber_event *e = record_begin(b);
+	if (!e) {
+		b->busy = 0;
+		return NULL;
+	}
 	e->kind = AMBER_REC_EVENT;
 	e->op = op;
 	e->cpu = bpf_get_smp_processor_id();
@@ -604,10 +692,19 @@ static __always_inline struct amber_event *event_begin(u16 op, u32 nr, long ret)
 	e->nr = nr;
 	e->ret = ret;
 	e->time_ns = bpf_ktime_get_boot_ns();
-	fill_task(&e->task, task);
+	fill_task(&e->task, task, kn_id);
 	__builtin_memset(e->args, 0, sizeof(e->args));
-	maybe_send_cgroup(task, e->task.cgroup_v1_id);
 	return e;
+}
+
+/* The event started by event_begin is complete. */
+static __always_inline void output(struct amber_event *e)
+{
+	struct amber_batch *b = cpu_batch();
+	if (!b)
+		return;
+	record_commit(b, e);
+	b->busy = 0;
 }
 
 #endif /* AMBER_BPF_COMMON_BPF_H_ */

@@ -8,9 +8,10 @@
 #ifndef AMBER_BPF_EVENTS_H_
 #define AMBER_BPF_EVENTS_H_
 
-// Record kinds (amber_event.kind).
+// Record kinds (amber_event.kind, amber_batch_hdr.kind).
 #define AMBER_REC_EVENT 1   // a kernel event
 #define AMBER_REC_CGROUP 2  // first sight of a v1 cgroup: task.cgroup_v1_id and its path (STR_CGROUP)
+#define AMBER_REC_BATCH 3   // one CPU's records in the order it made them (amber_batch_hdr)
 
 // The cgroup key of a task (bpf/common.bpf.h task_cgroup_key, record/decoder.h cgroup_key()):
 // the kernfs id of its v1 container cgroup when that is not a hierarchy's root, else its v2
@@ -197,17 +198,45 @@ struct amber_event {
   char strs[AMBER_STR_BUF];
 };
 
-// Size of a record in the ring buffer: the fixed part plus the strings used.
+// Size of a record: the fixed part plus the strings used.
 #define AMBER_EVENT_FIXED_SIZE (sizeof(struct amber_event) - AMBER_STR_BUF)
 
-// Per-CPU loss counters (map amber_losses, one entry). Monotonic: user space diffs readings.
+// The ring buffer carries batches, not single records: each CPU builds its records one after the
+// other in a batch of its own (bpf/common.bpf.h amber_batch) and puts the whole batch into the
+// ring buffer as one record once it holds batch_flush_bytes, or when user space asks that CPU
+// to (handle_batch_flush, record/loader.cc). One ring-buffer record then costs a reservation for
+// tens of events instead of one each. A ring-buffer record is this header, then `count` records
+// (amber_event prefixes of AMBER_EVENT_FIXED_SIZE + str_bytes bytes), each padded to 8 bytes,
+// `bytes` in all. A batch that does not fit in the ring buffer is lost whole: its `events`
+// (count without the cgroup records) are added to ringbuf_drops.
+struct amber_batch_hdr {
+  unsigned short kind;  // AMBER_REC_BATCH
+  unsigned short cpu;
+  unsigned int count;   // records
+  unsigned int bytes;   // bytes of records after this header
+  unsigned int events;  // records that are events (AMBER_REC_EVENT)
+  unsigned long long reserved;
+};
+
+#define AMBER_RECORD_ALIGN 8
+// A per-CPU batch is a per-CPU array value, at most 32 KiB (the kernel's PCPU_MIN_UNIT_SIZE):
+// this header, AMBER_BATCH_DATA bytes of records, then 80 bytes of state only the kernel reads.
+#define AMBER_BATCH_VALUE_SIZE 32768
+#define AMBER_BATCH_DATA (AMBER_BATCH_VALUE_SIZE - 24 - 80)
+// A record is built in place, so it starts at most here: a whole amber_event fits after it.
+#define AMBER_BATCH_OFF_MAX (AMBER_BATCH_DATA - 16576)
+
+// Per-CPU loss counters (map amber_losses, one entry). Monotonic: user space diffs readings;
+// the last two fields describe the batch being filled instead.
 struct amber_loss_counters {
-  unsigned long long ringbuf_drops;     // reservation/output failures
+  unsigned long long ringbuf_drops;     // events lost in batches the ring buffer had no room for
   unsigned long long last_drop_ns;      // CLOCK_BOOTTIME of the latest drop
   unsigned long long truncations;       // strings or paths kept incomplete (event kept)
   unsigned long long last_truncation_ns;
   unsigned long long inflight_misses;   // syscall exits whose enter was not seen
-  unsigned long long emitted;           // records put into the ring buffer
+  unsigned long long emitted;           // events put into the ring buffer
+  unsigned long long batch_pending;     // 1 from before the first record's timestamp to the flush
+  unsigned long long batch_first_ns;    // the batch's first record's time; 0 until it is committed
 };
 
 #endif  // AMBER_BPF_EVENTS_H_

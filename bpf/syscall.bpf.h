@@ -31,15 +31,6 @@
 
 #include "bpf/common.bpf.h"
 
-struct amber_inflight {
-	u64 args[6];   /* x86-64 argument order, whatever the entry (see sys_decode) */
-	u32 nr;        /* x86-64 number, also for an ia32 syscall (translated) */
-	u16 op;
-	u16 compat;    /* 1: entered through the ia32 entry (pointers in user structs are 32-bit) */
-	u32 old_uid;
-	u32 old_euid;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
@@ -257,16 +248,12 @@ static __always_inline u32 sys_decode(struct amber_inflight *in, struct pt_regs 
 	return amber_sys_decode(in, &r) & 0xff;
 }
 
-/* The syscall handle_sys_exit decoded, for the exit handler it tail-calls: the handlers do not
- * decode again. Per CPU, and nothing runs on that CPU between the write and the tail call. It
- * lives in amber_scratch's third slot, at the start of its string area, rather than in a per-CPU
- * array of its own: every handler already looks amber_scratch up, and a second per-CPU array
- * looked up by each of the ~100 handlers made each one take about 15 ms more to load here
- * (measured, docs/BENCHMARKS.md). */
+/* The syscall handle_sys_exit decoded, for the exit handler it tail-calls (in this CPU's batch
+ * state, which every handler looks up anyway). */
 static __always_inline struct amber_inflight *exiting_slot(void)
 {
-	struct amber_event *slot = scratch_event(2);
-	return slot ? (struct amber_inflight *)slot->strs : NULL;
+	struct amber_batch *b = cpu_batch();
+	return b ? &b->exiting : NULL;
 }
 
 /* In an exit handler: the arguments and op of the current syscall (exiting_slot), or NULL

@@ -248,6 +248,23 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/* This CPU's batch into the ring buffer now: run by user space on each CPU whose batch is pending
+ * (BPF_PROG_TEST_RUN with BPF_F_TEST_RUN_ON_CPU, an IPI to that CPU: record/loader.cc), so that
+ * the records of a CPU with little to do reach the capture within a poll interval, and all of
+ * them at stop. Never attached. Returns 1, flushing nothing, when it interrupted a program of this
+ * CPU in the middle of a record (the caller asks again). */
+SEC("raw_tp")
+int handle_batch_flush(void *ctx)
+{
+	struct amber_batch *b = cpu_batch();
+	if (!b)
+		return 0;
+	if (b->busy)
+		return 1;
+	batch_flush(b);
+	return 0;
+}
+
 /* ---- namespaces and mounts ------------------------------------------------------------------ */
 static __always_inline int ns_exit(struct amber_inflight *in, long ret)
 {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -13,6 +14,8 @@
 #include <string_view>
 
 #include "process.skel.h"
+#include "record/host_info.h"
+#include "record/record_merger.h"
 #include "record/syscall_table.h"
 #include "syscalls.skel.h"
 
@@ -60,6 +63,20 @@ bool IsTailCallTarget(bpf_program* prog) {
   return std::string_view(bpf_program__name(prog)).starts_with(kExitHandlerPrefix);
 }
 
+// handle_batch_flush (bpf/syscalls.bpf.c) is no probe: loaded always, never attached, run on a
+// CPU by BPF_PROG_TEST_RUN.
+constexpr std::string_view kBatchFlushProgram = "handle_batch_flush";
+
+bool IsBatchFlush(bpf_program* prog) { return bpf_program__name(prog) == kBatchFlushProgram; }
+
+// A batch whose CPU stays busy this many flush attempts in a row (each an IPI that found a
+// program of that CPU in the middle of a record) is left for the next poll.
+constexpr int kFlushAttempts = 100;
+
+// How long records may wait for a CPU that could not be flushed before they are handed on anyway
+// (their order against that CPU's is then no longer certain).
+constexpr uint64_t kMaxHoldNs = 1'000'000'000;
+
 }  // namespace
 
 // One BPF object (a unit) behind a type-erased face, so the loader's steps run over all of them.
@@ -76,7 +93,23 @@ struct BpfLoader::Impl {
   ring_buffer* rb = nullptr;
   int losses_fd = -1;
   int host_cgroups_fd = -1;
+  int batches_fd = -1;
+  int flush_fd = -1;
+  int cpus = 0;  // possible CPUs
   RecordHandler handler;
+  RecordMerger merger;
+  // The last watermark handed on: every record stamped before it is out of the kernel.
+  uint64_t watermark_ns = 0;
+
+  Result<std::vector<amber_loss_counters>> ReadLossCounters() const;
+  // Runs handle_batch_flush on `cpu`: 0 when flushed, 1 when still busy after kFlushAttempts,
+  // -ENXIO when the CPU is offline.
+  int FlushCpu(int cpu) const;
+  // Flushes the CPUs whose batch is pending; returns whether every one of them was flushed.
+  // `offline` collects the pending CPUs that are offline.
+  Result<bool> FlushPending(std::vector<int>* offline) const;
+  // The pending batches of offline CPUs, read from the map (nothing runs there to change them).
+  Status ReadOfflineBatches(const std::vector<int>& cpus);
 
   ~Impl() {
     if (rb) ring_buffer__free(rb);
@@ -88,10 +121,73 @@ struct BpfLoader::Impl {
 
   static int OnRecord(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
-    self->handler(std::span<const uint8_t>(static_cast<const uint8_t*>(data), size));
+    self->merger.Add(std::span<const uint8_t>(static_cast<const uint8_t*>(data), size));
     return 0;
   }
 };
+
+Result<std::vector<amber_loss_counters>> BpfLoader::Impl::ReadLossCounters() const {
+  std::vector<amber_loss_counters> values(static_cast<size_t>(cpus));
+  uint32_t zero = 0;
+  if (bpf_map_lookup_elem(losses_fd, &zero, values.data()) != 0) {
+    return Status::IOError("read loss counters: " + ErrnoText(errno));
+  }
+  return values;
+}
+
+int BpfLoader::Impl::FlushCpu(int cpu) const {
+  for (int attempt = 0; attempt < kFlushAttempts; attempt++) {
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU,
+                .cpu = static_cast<__u32>(cpu));
+    int err = bpf_prog_test_run_opts(flush_fd, &opts);
+    if (err) return err < 0 ? err : -err;
+    if (opts.retval == 0) return 0;
+  }
+  return 1;
+}
+
+Result<bool> BpfLoader::Impl::FlushPending(std::vector<int>* offline) const {
+  // Read after the caller took its watermark: a CPU that starts a batch marks it pending before
+  // stamping its first record (bpf/common.bpf.h record_begin), so a CPU read as not pending has
+  // nothing stamped before the watermark left in the kernel.
+  Result<std::vector<amber_loss_counters>> counters = ReadLossCounters();
+  if (!counters.ok()) return counters.status();
+  bool all = true;
+  for (int cpu = 0; cpu < cpus; cpu++) {
+    if (!(*counters)[cpu].batch_pending) continue;
+    int r = FlushCpu(cpu);
+    if (r == -ENXIO) {
+      if (offline) offline->push_back(cpu);
+    } else if (r < 0) {
+      return Status::IOError("flush batch of CPU " + std::to_string(cpu) + ": " + ErrnoText(r));
+    } else if (r > 0) {
+      all = false;
+    }
+  }
+  return all;
+}
+
+Status BpfLoader::Impl::ReadOfflineBatches(const std::vector<int>& offline) {
+  if (offline.empty()) return Status::Ok();
+  std::vector<uint8_t> values(static_cast<size_t>(cpus) * AMBER_BATCH_VALUE_SIZE);
+  uint32_t zero = 0;
+  if (bpf_map_lookup_elem(batches_fd, &zero, values.data()) != 0) {
+    return Status::IOError("read batches: " + ErrnoText(errno));
+  }
+  for (int cpu : offline) {
+    uint8_t* value = values.data() + static_cast<size_t>(cpu) * AMBER_BATCH_VALUE_SIZE;
+    amber_batch_hdr hdr;
+    std::memcpy(&hdr, value, sizeof(hdr));
+    if (hdr.bytes == 0) continue;
+    // The kernel names the batch when it flushes it; this one was never flushed.
+    hdr.kind = AMBER_REC_BATCH;
+    hdr.cpu = static_cast<uint16_t>(cpu);
+    std::memcpy(value, &hdr, sizeof(hdr));
+    size_t bytes = std::min<size_t>(hdr.bytes, AMBER_BATCH_DATA);
+    merger.Add(std::span<const uint8_t>(value, sizeof(hdr) + bytes));
+  }
+  return Status::Ok();
+}
 
 namespace {
 
@@ -122,6 +218,7 @@ void PlanPrograms(bpf_object* obj, const LoaderSettings& s, const btf* vmlinux, 
                   std::vector<store::ProbeRecord>* probes) {
   bpf_program* prog;
   bpf_object__for_each_program(prog, obj) {
+    if (IsBatchFlush(prog)) continue;
     std::string section = bpf_program__section_name(prog);
     store::ProbeRecord probe;
     probe.name = section;
@@ -173,7 +270,7 @@ Unit MakeUnit(const std::string& name, Skel* skel, void (*destroy)(Skel*), int (
 Status ReuseSharedMaps(bpf_object* from, bpf_object* to) {
   for (const char* name : {"amber_events", "amber_losses", "amber_cgroups_sent", "amber_followed",
                            "amber_host_cgroups", "amber_inflight", "amber_exit_progs",
-                           "amber_scratch"}) {
+                           "amber_batches"}) {
     bpf_map* src = bpf_object__find_map_by_name(from, name);
     bpf_map* dst = bpf_object__find_map_by_name(to, name);
     if (!src || !dst) return Status::Internal(std::string("share map ") + name + ": missing");
@@ -259,6 +356,11 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
     process->rodata->nr_flags[ia32.nr] |= flags;
   }
 #endif
+  // A batch is at most an eighth of the ring buffer, so that several fit in it.
+  uint32_t flush_bytes = std::min<uint32_t>(AMBER_BATCH_OFF_MAX, settings.ringbuf_bytes / 8) &
+                         ~uint32_t{AMBER_RECORD_ALIGN - 1};
+  process->rodata->batch_flush_bytes = flush_bytes;
+  syscalls->rodata->batch_flush_bytes = flush_bytes;
   int err = bpf_map__set_max_entries(process->maps.amber_events, settings.ringbuf_bytes);
   if (err) {
     btf__free(vmlinux);
@@ -294,6 +396,10 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
   for (Unit& unit : impl->units) {
     bpf_program* prog;
     bpf_object__for_each_program(prog, unit.obj) {
+      if (IsBatchFlush(prog)) {
+        impl->flush_fd = bpf_program__fd(prog);
+        continue;
+      }
       store::ProbeRecord& probe = probes[probe_index++];
       if (probe.status != store::ProbeStatus::kAttached) continue;
       if (IsTailCallTarget(prog)) {
@@ -320,6 +426,7 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
   size_t attached = 0;
   for (const store::ProbeRecord& p : probes) attached += p.status == store::ProbeStatus::kAttached;
   if (attached == 0) return Status::NotSupported("attach BPF programs: none could be attached");
+  if (impl->flush_fd < 0) return Status::Internal("load BPF program handle_batch_flush: missing");
 
   // 6. Ring buffer.
   impl->rb = ring_buffer__new(bpf_map__fd(process->maps.amber_events), Impl::OnRecord, impl.get(),
@@ -327,35 +434,46 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
   if (!impl->rb) return Status::Internal("create ring buffer consumer: " + ErrnoText(errno));
   impl->losses_fd = bpf_map__fd(process->maps.amber_losses);
   impl->host_cgroups_fd = bpf_map__fd(process->maps.amber_host_cgroups);
+  impl->batches_fd = bpf_map__fd(process->maps.amber_batches);
+  impl->cpus = libbpf_num_possible_cpus();
+  if (impl->cpus <= 0) return Status::Internal("count possible CPUs: " + ErrnoText(impl->cpus));
 
   auto loader = std::unique_ptr<BpfLoader>(new BpfLoader(std::move(impl)));
   loader->probes_ = std::move(probes);
   return loader;
 }
 
-Result<int> BpfLoader::Consume() {
-  int n = ring_buffer__consume(impl_->rb);
-  if (n < 0 && n != -EINTR) return Status::IOError("consume ring buffer: " + ErrnoText(n));
-  return n < 0 ? 0 : n;
-}
-
 Result<int> BpfLoader::Poll(int timeout_ms) {
   int n = ring_buffer__poll(impl_->rb, timeout_ms);
   if (n < 0 && n != -EINTR) return Status::IOError("poll ring buffer: " + ErrnoText(n));
-  Result<int> more = Consume();
-  if (!more.ok()) return more;
-  return (n > 0 ? n : 0) + *more;
+  // Every record stamped before `now` is in the ring buffer once the pending CPUs are flushed.
+  uint64_t now = BootTimeNs();
+  Result<bool> flushed = impl_->FlushPending(nullptr);
+  if (!flushed.ok()) return flushed.status();
+  n = ring_buffer__consume(impl_->rb);
+  if (n < 0 && n != -EINTR) return Status::IOError("consume ring buffer: " + ErrnoText(n));
+  if (*flushed) {
+    impl_->watermark_ns = now;
+  } else if (now > kMaxHoldNs && now - kMaxHoldNs > impl_->watermark_ns) {
+    impl_->watermark_ns = now - kMaxHoldNs;  // a CPU stayed busy: order no longer waits for it
+  }
+  return static_cast<int>(impl_->merger.Release(impl_->watermark_ns, impl_->handler));
 }
 
+Result<int> BpfLoader::Finish() {
+  std::vector<int> offline;
+  Result<bool> flushed = impl_->FlushPending(&offline);
+  if (!flushed.ok()) return flushed.status();
+  int n = ring_buffer__consume(impl_->rb);
+  if (n < 0 && n != -EINTR) return Status::IOError("consume ring buffer: " + ErrnoText(n));
+  AMBER_RETURN_IF_ERROR(impl_->ReadOfflineBatches(offline));
+  return static_cast<int>(impl_->merger.Release(UINT64_MAX, impl_->handler));
+}
+
+uint64_t BpfLoader::malformed_batches() const { return impl_->merger.malformed(); }
+
 Result<std::vector<amber_loss_counters>> BpfLoader::ReadLossCounters() const {
-  int cpus = libbpf_num_possible_cpus();
-  if (cpus <= 0) return Status::Internal("count possible CPUs: " + ErrnoText(cpus));
-  std::vector<amber_loss_counters> values(static_cast<size_t>(cpus));
-  uint32_t zero = 0;
-  if (bpf_map_lookup_elem(impl_->losses_fd, &zero, values.data()) != 0) {
-    return Status::IOError("read loss counters: " + ErrnoText(errno));
-  }
-  return values;
+  return impl_->ReadLossCounters();
 }
 
 Status BpfLoader::AddHostCgroup(uint64_t cgroup_key) {

@@ -6,9 +6,13 @@
 // ring buffer. The destructor undoes it in reverse. probes() says what was attached, for the
 // capture header.
 //
-// Consume()/Poll() hand every ring-buffer record to the RecordHandler on the calling thread. The
-// BPF side does not wake the consumer per event (BPF_RB_NO_WAKEUP): the caller polls on a timer,
-// and is woken early only once `wakeup_bytes` are waiting. Single-threaded; one per process.
+// Poll()/Finish() hand every record to the RecordHandler on the calling thread, in time order.
+// The BPF side batches records per CPU (bpf/events.h, amber_batch_hdr) and does not wake the
+// consumer per batch (BPF_RB_NO_WAKEUP): the caller polls on a timer, and is woken early only
+// once `wakeup_bytes` are waiting. Each poll then flushes the batch of every CPU that has one
+// pending (a BPF program run on that CPU), so a quiet CPU's records arrive within a poll interval,
+// and hands on the records stamped before the flush began (record/record_merger.h).
+// Single-threaded; one per process.
 #ifndef AMBER_RECORD_LOADER_H_
 #define AMBER_RECORD_LOADER_H_
 
@@ -53,11 +57,15 @@ class BpfLoader {
 
   const std::vector<store::ProbeRecord>& probes() const { return probes_; }
 
-  // Hands every waiting record to the handler; returns how many.
-  Result<int> Consume();
-  // Waits up to timeout_ms for an early wakeup, then consumes. An interrupted wait (EINTR, a
-  // signal asking to stop) is not an error: it consumes what is there and returns.
+  // Waits up to timeout_ms for an early wakeup, then flushes the CPUs' pending batches and hands
+  // on every record stamped before the flush began; returns how many. An interrupted wait
+  // (EINTR, a signal asking to stop) is not an error: it goes on the same way and returns.
   Result<int> Poll(int timeout_ms);
+  // At stop: flushes every batch (an offline CPU's is read from the map) and hands on every record
+  // still held; returns how many.
+  Result<int> Finish();
+  // Batches found malformed so far (record/record_merger.h).
+  uint64_t malformed_batches() const;
   // The per-CPU loss counters, one entry per possible CPU.
   Result<std::vector<amber_loss_counters>> ReadLossCounters() const;
   // With containers_only: the kernel drops the events of this cgroup key (AMBER_CGROUP_KEY_V2 in

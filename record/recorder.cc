@@ -69,14 +69,21 @@ std::string HumanBytes(uint64_t bytes) {
 }
 
 // Per-CPU loss counters turned into loss records for each window in which they moved.
+//
+// A CPU's window starts at the previous reading, or earlier when a batch was pending then: a
+// batch lost later may hold records from before that reading, back to its first record's time.
+// Hence Update() takes two readings, the first (taken first) for the pending batches, so that a
+// batch lost between the two readings is counted in this window, whose start already covered it.
 class LossTracker {
  public:
-  explicit LossTracker(uint64_t start_ns) : window_start_ns_(start_ns) {}
+  explicit LossTracker(uint64_t start_ns) : start_ns_(start_ns) {}
 
   // Appends loss records for what changed since the previous reading; returns events lost.
-  uint64_t Update(const std::vector<amber_loss_counters>& now, uint64_t now_ns,
+  uint64_t Update(const std::vector<amber_loss_counters>& pending,
+                  const std::vector<amber_loss_counters>& now, uint64_t now_ns,
                   std::vector<store::LossRecord>* out) {
     if (prev_.size() != now.size()) prev_.assign(now.size(), amber_loss_counters{});
+    if (window_start_ns_.size() != now.size()) window_start_ns_.assign(now.size(), start_ns_);
     uint64_t lost = 0;
     for (size_t cpu = 0; cpu < now.size(); cpu++) {
       const amber_loss_counters& a = prev_[cpu];
@@ -86,7 +93,7 @@ class LossTracker {
         r.source = store::LossSource::kRingBuffer;
         r.cpu = static_cast<uint32_t>(cpu);
         r.count = b.ringbuf_drops - a.ringbuf_drops;
-        r.first_ns = window_start_ns_;
+        r.first_ns = window_start_ns_[cpu];
         r.last_ns = b.last_drop_ns;
         r.reason = "ring buffer full";
         lost += r.count;
@@ -97,14 +104,19 @@ class LossTracker {
         r.source = store::LossSource::kKernelPath;
         r.cpu = static_cast<uint32_t>(cpu);
         r.count = b.truncations - a.truncations;
-        r.first_ns = window_start_ns_;
+        r.first_ns = window_start_ns_[cpu];
         r.last_ns = b.last_truncation_ns;
         r.reason = "path or argv kept incomplete (event kept)";
         out->push_back(std::move(r));
       }
+      uint64_t next = now_ns;
+      if (cpu < pending.size() && pending[cpu].batch_pending && pending[cpu].batch_first_ns &&
+          pending[cpu].batch_first_ns < next) {
+        next = pending[cpu].batch_first_ns;
+      }
+      window_start_ns_[cpu] = next;
     }
     prev_ = now;
-    window_start_ns_ = now_ns;
     return lost;
   }
 
@@ -115,8 +127,9 @@ class LossTracker {
   }
 
  private:
+  uint64_t start_ns_;
   std::vector<amber_loss_counters> prev_;
-  uint64_t window_start_ns_;
+  std::vector<uint64_t> window_start_ns_;  // per CPU
 };
 
 }  // namespace
@@ -280,10 +293,11 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
 
   auto per_second = [&](uint64_t now, bool final_pass) {
     if (!write_error.ok()) return;
+    Result<std::vector<amber_loss_counters>> pending = (*loader)->ReadLossCounters();
     Result<std::vector<amber_loss_counters>> counters = (*loader)->ReadLossCounters();
-    if (counters.ok()) {
+    if (pending.ok() && counters.ok()) {
       std::vector<store::LossRecord> records;
-      lost_total += losses.Update(*counters, now, &records);
+      lost_total += losses.Update(*pending, *counters, now, &records);
       if (user_drops > 0) {
         store::LossRecord r;
         r.source = store::LossSource::kUserSpace;
@@ -309,7 +323,7 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
                       {"stored_bytes", ws.stored_bytes},
                       {"kernel_emitted", losses.total(&amber_loss_counters::emitted)},
                       {"kernel_truncations", losses.total(&amber_loss_counters::truncations)},
-                      {"malformed_records", decoder.malformed()},
+                      {"malformed_records", decoder.malformed() + (*loader)->malformed_batches()},
                       {"cgroup_scans", decoder.cgroup_scans()}};
     if (containers_only) {
       stats.counters.push_back({"host_events_dropped", containers_only->dropped()});
@@ -368,11 +382,13 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
   }
   if (!o.quiet && tty) std::fputc('\n', stderr);
 
-  // Drain what the kernel already handed over, then the last window's losses and statistics.
+  // Drain what the kernel holds (the CPUs' batches too), then the last window's losses and
+  // statistics.
   if (write_error.ok()) {
-    (void)(*loader)->Consume();
+    Result<int> finished = (*loader)->Finish();
     if (containers_only) containers_only->Finish(BootTimeNs());
     per_second(BootTimeNs(), true);
+    if (!finished.ok()) write_error = finished.status();
   }
   Status closed = writer->Close(stop_reason);
   const store::WriterStats& ws = writer->stats();

@@ -50,6 +50,7 @@ struct Capture {
   std::vector<store::Event> events;
   std::vector<store::ProcessRecord> processes;
   std::vector<store::ContainerRecord> containers;
+  std::vector<store::LossRecord> losses;
 
   std::vector<const store::Event*> Where(const std::function<bool(const store::Event&)>& pred) const {
     std::vector<const store::Event*> out;
@@ -79,6 +80,7 @@ inline Capture ReadCapture(const std::string& path) {
     for (store::Event& e : chunk.body.events) c.events.push_back(std::move(e));
     for (store::ProcessRecord& p : chunk.body.processes) c.processes.push_back(std::move(p));
     for (store::ContainerRecord& r : chunk.body.containers) c.containers.push_back(std::move(r));
+    for (store::LossRecord& l : chunk.body.losses) c.losses.push_back(std::move(l));
   }
   c.verdict = (*reader)->verdict();
   for (const store::Problem& p : (*reader)->problems()) c.problems += p.message + "; ";
