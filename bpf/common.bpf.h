@@ -257,8 +257,8 @@ static __always_inline bool current_wanted(u32 op)
 {
 	if (!op_enabled(op))
 		return false;
-	u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	return task_wanted(current_task(), tgid);
+	struct task_struct *task = current_task();
+	return task_wanted(task, task->tgid);
 }
 
 /* ---- Strings -------------------------------------------------------------------------------- */
@@ -495,13 +495,14 @@ static __always_inline bool task_in_compat_syscall(struct task_struct *task)
 	return false;
 }
 
+/* The task context of `task`, current. What the bpf_get_current_{pid_tgid,comm,cgroup_id}
+ * helpers would return is read with direct loads instead: three helper calls fewer per event. */
 static __always_inline void fill_task(struct amber_task_ctx *t, struct task_struct *task,
 				      u64 cgroup_v1_id)
 {
-	u64 pid_tgid = bpf_get_current_pid_tgid();
 	const struct cred *cred = task->cred;
-	t->pid = pid_tgid >> 32;
-	t->tid = (u32)pid_tgid;
+	t->pid = task->tgid;
+	t->tid = task->pid;
 	t->ppid = task->real_parent->tgid;
 	t->start_ns = task_start_boottime(task->group_leader);
 	t->uid = cred->uid.val;
@@ -518,11 +519,15 @@ static __always_inline void fill_task(struct amber_task_ctx *t, struct task_stru
 	t->cgroup_ns = ns->cgroup_ns->ns.inum;
 	t->pid_ns = task_pid_ns_inum(task);
 	t->user_ns = cred->user_ns->ns.inum;
-	t->cgroup_id = bpf_get_current_cgroup_id();
+	t->cgroup_id = kernfs_id(task->cgroups->dfl_cgrp->kn);
 	t->flags = (task->flags & PF_KTHREAD) ? AMBER_TASK_KTHREAD : 0;
 	if (task_in_compat_syscall(task))
 		t->flags |= AMBER_TASK_COMPAT;
-	bpf_get_current_comm(t->comm, sizeof(t->comm));
+	/* comm is NUL-terminated within its 16 bytes; the decoder stops at the NUL */
+	const u64 *comm = (const u64 *)task->comm;
+	u64 *to = (u64 *)t->comm;
+	to[0] = comm[0];
+	to[1] = comm[1];
 	t->cgroup_v1_id = cgroup_v1_id;
 }
 
