@@ -157,30 +157,44 @@ static __always_inline int open_common(struct amber_inflight *in, long ret, int 
 	return 0;
 }
 
-static __always_inline int open_exit(struct amber_inflight *in, long ret)
-{
-	return open_common(in, ret, AT_FDCWD, (void *)in->args[0], in->args[1], in->args[2]);
-}
-static __always_inline int openat_exit(struct amber_inflight *in, long ret)
-{
-	return open_common(in, ret, (int)in->args[0], (void *)in->args[1], in->args[2], in->args[3]);
-}
-static __always_inline int openat2_exit(struct amber_inflight *in, long ret)
-{
-	u64 how[2] = {}; /* struct open_how { u64 flags; u64 mode; ... } */
-	bpf_probe_read_user(how, sizeof(how), (void *)in->args[2]);
-	return open_common(in, ret, (int)in->args[0], (void *)in->args[1], how[0], how[1]);
-}
-static __always_inline int creat_exit(struct amber_inflight *in, long ret)
-{
-	return open_common(in, ret, AT_FDCWD, (void *)in->args[0], O_CREAT | O_WRONLY | O_TRUNC,
-			   in->args[1]);
-}
+#define NR_OPEN 2
+#define NR_CREAT 85
+#define NR_OPENAT2 437
 
-AMBER_SYSCALL(open, 3, AMBER_OP_OPEN, open_exit)
-AMBER_SYSCALL(openat, 4, AMBER_OP_OPEN, openat_exit)
-AMBER_SYSCALL(openat2, 4, AMBER_OP_OPEN, openat2_exit)
-AMBER_SYSCALL(creat, 2, AMBER_OP_OPEN, creat_exit)
+/* open, creat, openat and openat2, handled by handle_sys_exit itself rather than by a tail call
+ * (see there); `in` is the wanted syscall's decoded arguments (x86-64 numbers, whatever the entry). */
+static __always_inline void open_family_exit(struct amber_inflight *in, long ret)
+{
+	u64 *a = in->args;
+	int dfd = AT_FDCWD;
+	const char *upath = (void *)a[0];
+	u64 flags, mode;
+	switch (in->nr) {
+	case NR_OPEN: /* (path, flags, mode) */
+		flags = a[1];
+		mode = a[2];
+		break;
+	case NR_CREAT: /* (path, mode) */
+		flags = O_CREAT | O_WRONLY | O_TRUNC;
+		mode = a[1];
+		break;
+	case NR_OPENAT2: { /* (dfd, path, struct open_how *, size) */
+		u64 how[2] = {}; /* struct open_how { u64 flags; u64 mode; ... } */
+		bpf_probe_read_user(how, sizeof(how), (void *)a[2]);
+		dfd = (int)a[0];
+		upath = (void *)a[1];
+		flags = how[0];
+		mode = how[1];
+		break;
+	}
+	default: /* openat (dfd, path, flags, mode) */
+		dfd = (int)a[0];
+		upath = (void *)a[1];
+		flags = a[2];
+		mode = a[3];
+	}
+	open_common(in, ret, dfd, upath, flags, mode);
+}
 
 /* The other file ops, by argument position (-1: absent). A missing dfd means AT_FDCWD; a path2
  * with dfd2 == -2 is a literal (symlink target), not resolved. `fd` names the file by descriptor. */

@@ -3,10 +3,10 @@
  * userfaultfd), namespaces and mounts, processes acting on processes, files, memory and network.
  *
  * tp_btf sys_exit tail-calls the syscall's exit handler (arguments, strings, event with the return
- * value); sys_enter keeps arguments in amber_inflight only for the few ops that need the state
- * from before the call: see bpf/syscall.bpf.h for why. Syscalls the kernel does not implement
- * (init_module without module support, kexec without CONFIG_KEXEC) pass through the same
- * programs: an attempt is evidence even when the kernel answers ENOSYS.
+ * value), or handles the opens itself; sys_enter keeps arguments in amber_inflight only for the
+ * few ops that need the state from before the call: see bpf/syscall.bpf.h for why. Syscalls the
+ * kernel does not implement (init_module without module support, kexec without CONFIG_KEXEC) pass
+ * through the same programs: an attempt is evidence even when the kernel answers ENOSYS.
  *
  * Paths, dfd-relative ones included: the user-given string is kept as given; when it is relative
  * (first byte not '/'), the exit program also walks the dentry path of its starting directory
@@ -183,70 +183,6 @@ AMBER_SYSCALL(finit_module, 3, AMBER_OP_FINIT_MODULE, control_exit)
 AMBER_SYSCALL(delete_module, 2, AMBER_OP_DELETE_MODULE, control_exit)
 AMBER_SYSCALL(kexec_load, 4, AMBER_OP_KEXEC_LOAD, control_exit)
 AMBER_SYSCALL(kexec_file_load, 5, AMBER_OP_KEXEC_FILE_LOAD, control_exit)
-
-/* ---- the two attached programs ------------------------------------------------------------ */
-#define NR_MMAP 9
-#define NR_MPROTECT 10
-#define NR_CLONE3 435
-
-/* Every syscall of the host passes here; all but the few whose op keeps enter state return
- * after one array read (natively or as an ia32 number: which of the two, sys_decode tells).
- * Attaching this program at all costs every syscall a tracepoint dispatch, about 50 ns here,
- * which is why nothing else is done for the others (docs/BENCHMARKS.md, "Recorder"). */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
-{
-	if (!nr_keeps_enter_state(id))
-		return 0;
-	struct amber_inflight in;
-	u32 op = sys_decode(&in, regs);
-	if (!op_keeps_enter_state(op) || !current_wanted(op))
-		return 0;
-	/* clone3 passes its flags in a user struct: args[0] then holds the flags. */
-	if (in.nr == NR_CLONE3) {
-		u64 flags = 0;
-		bpf_probe_read_user(&flags, sizeof(flags), (void *)in.args[0]);
-		in.args[0] = flags;
-	}
-	in.op = op;
-	const struct cred *cred = current_task()->cred;
-	in.old_uid = cred->uid.val;
-	in.old_euid = cred->euid.val;
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&amber_inflight, &tid, &in, BPF_ANY);
-	return 0;
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
-{
-	if (!nr_maybe_traced(SYSCALL_NR(regs)))
-		return 0;
-	struct amber_inflight *in = exiting_slot();
-	if (!in)
-		return 0;
-	u32 op = sys_decode(in, regs);
-	if (!op)
-		return 0;
-	in->op = op;
-	u32 nr = nr_index(in->nr);
-	/* mmap and mprotect are frequent: only executable requests (anonymous ones for mmap: every
-	 * shared library maps its text executable) go on to the handler. */
-	if (nr == NR_MMAP || nr == NR_MPROTECT) {
-		u64 prot = in->args[2];
-		if (!(prot & PROT_EXEC) || (nr == NR_MMAP && !(in->args[3] & MAP_ANONYMOUS)))
-			return 0;
-	}
-	/* By the x86-64 number: an ia32 syscall reaches the handler of its x86-64 equivalent, which
-	 * reads what was decoded here (exiting_slot). */
-	bpf_tail_call(ctx, &amber_exit_progs, nr);
-	/* No handler for this number: forget the arguments. */
-	if (op_keeps_enter_state(op)) {
-		u32 tid = (u32)bpf_get_current_pid_tgid();
-		bpf_map_delete_elem(&amber_inflight, &tid);
-	}
-	return 0;
-}
 
 /* This CPU's batch into the ring buffer now: run by user space on each CPU whose batch is pending
  * (BPF_PROG_TEST_RUN with BPF_F_TEST_RUN_ON_CPU, an IPI to that CPU: record/loader.cc), so that
@@ -478,3 +414,74 @@ AMBER_SYSCALL(pidfd_getfd, 3, AMBER_OP_PIDFD_GETFD, target_exit)
 
 #include "bpf/file.bpf.h"
 #include "bpf/net_mem.bpf.h"
+
+/* ---- the two attached programs ------------------------------------------------------------ */
+#define NR_MMAP 9
+#define NR_MPROTECT 10
+#define NR_CLONE3 435
+
+/* Every syscall of the host passes here; all but the few whose op keeps enter state return
+ * after one array read (natively or as an ia32 number: which of the two, sys_decode tells).
+ * Attaching this program at all costs every syscall a tracepoint dispatch, about 50 ns here,
+ * which is why nothing else is done for the others (docs/BENCHMARKS.md, "Recorder"). */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	if (!nr_keeps_enter_state(id))
+		return 0;
+	struct amber_inflight in;
+	u32 op = sys_decode(&in, regs);
+	if (!op_keeps_enter_state(op) || !current_wanted(op))
+		return 0;
+	/* clone3 passes its flags in a user struct: args[0] then holds the flags. */
+	if (in.nr == NR_CLONE3) {
+		u64 flags = 0;
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)in.args[0]);
+		in.args[0] = flags;
+	}
+	in.op = op;
+	const struct cred *cred = current_task()->cred;
+	in.old_uid = cred->uid.val;
+	in.old_euid = cred->euid.val;
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&amber_inflight, &tid, &in, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+{
+	if (!nr_maybe_traced(SYSCALL_NR(regs)))
+		return 0;
+	struct amber_inflight *in = exiting_slot();
+	if (!in)
+		return 0;
+	u32 op = sys_decode(in, regs);
+	if (!op)
+		return 0;
+	in->op = op;
+	u32 nr = nr_index(in->nr);
+	/* mmap and mprotect are frequent: only executable requests (anonymous ones for mmap: every
+	 * shared library maps its text executable) go on to the handler. */
+	if (nr == NR_MMAP || nr == NR_MPROTECT) {
+		u64 prot = in->args[2];
+		if (!(prot & PROT_EXEC) || (nr == NR_MMAP && !(in->args[3] & MAP_ANONYMOUS)))
+			return 0;
+	}
+	/* The opens, the most frequent events by far, are handled here: a tail call is an indirect
+	 * jump, a retpoline on this kernel, about 25 ns (docs/BENCHMARKS.md, "Recorder"). */
+	if (op == AMBER_OP_OPEN) {
+		if (current_wanted(op))
+			open_family_exit(in, ret);
+		return 0;
+	}
+	/* By the x86-64 number: an ia32 syscall reaches the handler of its x86-64 equivalent, which
+	 * reads what was decoded here (exiting_slot). */
+	bpf_tail_call(ctx, &amber_exit_progs, nr);
+	/* No handler for this number: forget the arguments. */
+	if (op_keeps_enter_state(op)) {
+		u32 tid = (u32)bpf_get_current_pid_tgid();
+		bpf_map_delete_elem(&amber_inflight, &tid);
+	}
+	return 0;
+}

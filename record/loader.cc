@@ -423,6 +423,26 @@ Result<std::unique_ptr<BpfLoader>> BpfLoader::Start(const LoaderSettings& settin
       unit.links.push_back(link);
     }
   }
+  // The syscalls sys_exit handles itself are probes as attached as sys_exit is.
+  store::ProbeRecord sys_exit_probe;
+  sys_exit_probe.status = store::ProbeStatus::kFailed;
+  sys_exit_probe.detail = "no sys_exit program";
+  for (const store::ProbeRecord& p : probes) {
+    if (p.name == "tp_btf/sys_exit") sys_exit_probe = p;
+  }
+  for (const SyscallInfo& info : TracedSyscalls()) {
+    if (!HandledInSysExit(info)) continue;
+    store::ProbeRecord probe;
+    probe.name = "syscall/" + std::string(info.tracepoint);
+    probe.ops = {info.op};
+    probe.detail = "tp_btf sys_exit (handled there)";
+    probe.status = settings.ops.test(static_cast<size_t>(info.op)) ? sys_exit_probe.status
+                                                                   : store::ProbeStatus::kDisabled;
+    if (probe.status != store::ProbeStatus::kAttached && !sys_exit_probe.detail.empty()) {
+      probe.detail += ": " + sys_exit_probe.detail;
+    }
+    probes.push_back(std::move(probe));
+  }
   size_t attached = 0;
   for (const store::ProbeRecord& p : probes) attached += p.status == store::ProbeStatus::kAttached;
   if (attached == 0) return Status::NotSupported("attach BPF programs: none could be attached");

@@ -100,6 +100,8 @@ const SyscallInfo* FindSyscall(std::string_view tracepoint) {
   return nullptr;
 }
 
+bool HandledInSysExit(const SyscallInfo& info) { return info.op == Op::kOpen; }
+
 bool OpInProfile(store::Op op, std::string_view profile) {
   (void)profile;
   return op != store::Op::kUnknown && op != store::Op::kSyscall;

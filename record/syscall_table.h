@@ -37,6 +37,10 @@ std::span<const Ia32SyscallInfo> Ia32Syscalls();
 // nullptr when the name is not one of TracedSyscalls().
 const SyscallInfo* FindSyscall(std::string_view tracepoint);
 
+// Whether handle_sys_exit handles this syscall's exit itself (the opens, bpf/syscalls.bpf.c)
+// instead of tail-calling a handle_exit_<name> program.
+bool HandledInSysExit(const SyscallInfo& info);
+
 // Ops of the "default" and "full" profiles: every op; the profiles differ in which opens the
 // kernel keeps (profile_full), not in which ops are on.
 bool OpInProfile(store::Op op, std::string_view profile);
