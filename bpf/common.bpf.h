@@ -540,12 +540,15 @@ static __always_inline u64 output_flags(void)
 
 /* The batch into the ring buffer as one record, then empty. A batch with no room there is lost
  * whole, its events counted. Called with the batch busy, or from handle_batch_flush when it is
- * not (nothing else of this CPU runs then). */
-static __always_inline void batch_flush(struct amber_batch *b)
+ * not (nothing else of this CPU runs then). Global: verified once, not in each of the ~90
+ * programs that emit (a call per batch costs nothing that shows). */
+__noinline int amber_batch_flush(struct amber_batch *b)
 {
+	if (!b)
+		return 0;
 	u64 bytes = b->hdr.bytes;
 	if (bytes == 0)
-		return;
+		return 0;
 	/* never more: bounds the size for the verifier, on the register the call uses */
 	asm volatile("if %[b] <= %[max] goto +1; %[b] = %[max]"
 		     : [b] "+r"(bytes)
@@ -568,6 +571,7 @@ static __always_inline void batch_flush(struct amber_batch *b)
 		c->batch_first_ns = 0;
 		c->batch_pending = 0;
 	}
+	return 0;
 }
 
 /* Where the next record of this CPU is built: after the last one, in place. The caller set
@@ -587,8 +591,9 @@ static __always_inline struct amber_event *record_begin(struct amber_batch *b)
 	return (struct amber_event *)&b->data[off];
 }
 
-/* The record built at record_begin is part of the batch; a full batch goes out. */
-static __always_inline void record_commit(struct amber_batch *b, struct amber_event *e)
+/* The record built at record_begin is part of the batch; a full batch goes out. `event`: 1 for an
+ * event, 0 for a cgroup record (a constant for the verifier, where e->kind would be a branch). */
+static __always_inline void record_commit(struct amber_batch *b, struct amber_event *e, u32 event)
 {
 	u32 size = (AMBER_EVENT_FIXED_SIZE + e->str_bytes + AMBER_RECORD_ALIGN - 1) &
 		   ~(AMBER_RECORD_ALIGN - 1);
@@ -599,10 +604,9 @@ static __always_inline void record_commit(struct amber_batch *b, struct amber_ev
 	}
 	b->hdr.bytes += size;
 	b->hdr.count++;
-	if (e->kind == AMBER_REC_EVENT)
-		b->hdr.events++;
+	b->hdr.events += event;
 	if (b->hdr.bytes >= batch_flush_bytes)
-		batch_flush(b);
+		amber_batch_flush(b);
 }
 
 /* A v1 cgroup's path, leaf first, at most AMBER_CGROUP_DEPTH components (then flagged
@@ -642,19 +646,16 @@ static long amber_cgroup_step(u64 i, void *ctx)
 	return 0;
 }
 
-/* The first time a v1 cgroup is met, its path goes into the batch ahead of the event that names
- * it. A task that keeps running on one CPU skips the hash lookup (b->cgroup_last). */
-static __always_inline void maybe_send_cgroup(struct amber_batch *b, struct kernfs_node *kn,
-					      u64 kn_id)
+/* A v1 cgroup's first sighting, that of the current task: its path goes into the batch ahead of
+ * the event that names it. Global, as amber_batch_flush: it runs once per cgroup. */
+__noinline int amber_send_cgroup(struct amber_batch *b, u64 kn_id)
 {
-	if (!kn_id || b->cgroup_last == kn_id)
-		return;
-	b->cgroup_last = kn_id;
-	if (bpf_map_lookup_elem(&amber_cgroups_sent, &kn_id))
-		return;
+	if (!b)
+		return 0;
+	struct kernfs_node *kn = task_cgroup_v1_kn(current_task());
 	struct amber_event *r = record_begin(b);
 	if (!r)
-		return;
+		return 0;
 	r->kind = AMBER_REC_CGROUP;
 	r->op = 0;
 	r->str_bytes = 0;
@@ -662,15 +663,31 @@ static __always_inline void maybe_send_cgroup(struct amber_batch *b, struct kern
 	r->task.cgroup_v1_id = kn_id;
 	int start = str_begin(r, AMBER_NAME_MAX);
 	if (start < 0)
-		return;
-	struct amber_cgroup_walk w = {.r = r, .kn = kn, .off = start, .flags = AMBER_STRF_DPATH};
-	/* bpf_loop, not a bounded loop: the verifier checks one step, not 16, in every program
-	 * (event_begin is inlined into each); docs/BENCHMARKS.md, "Recorder". */
+		return 0;
+	struct amber_cgroup_walk w = {.r = r,
+				      .kn = kn,
+				      .off = start,
+				      .flags = AMBER_STRF_DPATH};
+	/* bpf_loop, not a bounded loop: the verifier checks one step, not 16 (docs/BENCHMARKS.md,
+	 * "Recorder"). */
 	bpf_loop(AMBER_CGROUP_DEPTH, amber_cgroup_step, &w, 0);
 	str_end(r, start, w.off - start, AMBER_STR_CGROUP, w.flags);
-	record_commit(b, r);
+	record_commit(b, r, 0);
 	u8 one = 1;
 	bpf_map_update_elem(&amber_cgroups_sent, &kn_id, &one, BPF_ANY);
+	return 0;
+}
+
+/* The first time a v1 cgroup is met, its path goes into the batch ahead of the event that names
+ * it. A task that keeps running on one CPU skips the hash lookup (b->cgroup_last). */
+static __always_inline void maybe_send_cgroup(struct amber_batch *b, u64 kn_id)
+{
+	if (!kn_id || b->cgroup_last == kn_id)
+		return;
+	b->cgroup_last = kn_id;
+	if (bpf_map_lookup_elem(&amber_cgroups_sent, &kn_id))
+		return;
+	amber_send_cgroup(b, kn_id);
 }
 
 /* Starts an event, in place in this CPU's batch: header and task context. Every event_begin that
@@ -684,7 +701,7 @@ static __always_inline struct amber_event *event_begin(u16 op, u32 nr, long ret)
 	struct task_struct *task = current_task();
 	struct kernfs_node *kn = task_cgroup_v1_kn(task);
 	u64 kn_id = kn ? kernfs_id(kn) : 0;
-	maybe_send_cgroup(b, kn, kn_id);
+	maybe_send_cgroup(b, kn_id);
 	struct amber_event *e = record_begin(b);
 	if (!e) {
 		b->busy = 0;
@@ -708,7 +725,7 @@ static __always_inline void output(struct amber_event *e)
 	struct amber_batch *b = cpu_batch();
 	if (!b)
 		return;
-	record_commit(b, e);
+	record_commit(b, e, 1);
 	b->busy = 0;
 }
 

@@ -197,7 +197,7 @@ int handle_batch_flush(void *ctx)
 		return 0;
 	if (b->busy)
 		return 1;
-	batch_flush(b);
+	amber_batch_flush(b);
 	return 0;
 }
 
