@@ -1,9 +1,10 @@
 /* Syscall enter/exit pairing, shared by the units that trace syscalls.
  *
  * Two programs see every syscall of the host: tp_btf sys_enter and sys_exit (syscalls.bpf.c).
- * sys_exit tail-calls the exit handler of the syscall's number from amber_exit_progs; the handler
- * reads the arguments and the strings then (the user buffers are still there and were just
- * faulted in by the syscall itself) and emits one event carrying the return value.
+ * sys_exit tail-calls the exit handler of the syscall's number from amber_exit_progs (the opens it
+ * handles itself); the handler reads the arguments and the strings then (the user buffers are
+ * still there and were just faulted in by the syscall itself) and emits one event carrying the
+ * return value.
  *
  * sys_exit decodes the syscall from the saved user registers (the syscall does not change them;
  * execve does, and x0 on arm64 holds the return value, hence orig_x0) into x86-64 terms
@@ -22,7 +23,11 @@
  * waits for an RCU-tasks-trace grace period (50-100 ms each): with ~170 of them a clean stop took
  * over 10 s. Per-syscall tracepoints also copy the arguments into a perf record before the program
  * runs, and reject programs that read past the syscall's own argument count (EACCES). The same path
- * serves syscalls that have no tracepoint at all (init_module here). Why tp_btf rather than
+ * serves syscalls that have no tracepoint at all (init_module here). And they never fire for an
+ * ia32 syscall (x86's ARCH_TRACE_IGNORE_COMPAT_SYSCALLS): keeping the enter state of the few ops
+ * that need it through per-syscall enter tracepoints, whose dispatch costs the other syscalls of
+ * the host far less than sys_enter's (docs/BENCHMARKS.md, "Recorder"), would lose the credentials
+ * before setuid(0) made through int $0x80. Why tp_btf rather than
  * raw_tracepoint: typed arguments, so the registers are read with direct loads instead of one
  * bpf_probe_read_kernel each (docs/BENCHMARKS.md, "Recorder", has the figures).
  */
