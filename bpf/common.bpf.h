@@ -446,18 +446,20 @@ __noinline int amber_put_dpath(struct amber_event *e, u32 slot, u64 dentry_ptr, 
 
 #define put_dpath(e, slot, dentry, mnt) amber_put_dpath(e, slot, (u64)(dentry), (u64)(mnt))
 
+/* The file an fd of `task` (current, untrusted) names, untrusted, or NULL. Direct loads down to
+ * the fd array; its variable index takes one bpf_probe_read_kernel (the verifier refuses a
+ * variable offset into a BTF object). */
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
 	if (fd < 0)
 		return NULL;
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	unsigned int max = BPF_CORE_READ(fdt, max_fds);
-	if ((unsigned int)fd >= max)
+	struct fdtable *fdt = task->files->fdt;
+	if ((unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	u64 fds = (u64)fdt->fd;
 	struct file *f = NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f;
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)(fds + (u64)fd * sizeof(f)));
+	return f ? untrusted(f, struct file) : NULL;
 }
 
 static __always_inline void put_file_dpath(struct amber_event *e, u8 slot, struct file *f)

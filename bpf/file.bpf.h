@@ -70,11 +70,10 @@ static __always_inline bool sensitive_path(const char *upath)
 #define EPERM 1
 #define EACCES 13
 
-/* A dentry's name length, and its first 16 bytes into buf (enough for every name compared here). */
-static __always_inline u32 dentry_name16(struct dentry *d, char *buf)
+/* A dentry's first 16 name bytes into buf (enough for every name compared here). */
+static __always_inline void dentry_name16(struct dentry *d, char *buf)
 {
-	bpf_probe_read_kernel(buf, 16, BPF_CORE_READ(d, d_name.name));
-	return BPF_CORE_READ(d, d_name.len);
+	bpf_probe_read_kernel(buf, 16, d->d_name.name);
 }
 #define NAME_IS(buf, len, lit) ((len) == sizeof(lit) - 1 && PREFIX(buf, lit))
 #define NAME_STARTS(buf, len, lit) ((len) >= sizeof(lit) - 1 && PREFIX(buf, lit))
@@ -90,24 +89,32 @@ static __always_inline bool sensitive_file(struct file *f)
 {
 	if (!f)
 		return false;
-	struct inode *inode = BPF_CORE_READ(f, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFCHR) {
-		u32 rdev = BPF_CORE_READ(inode, i_rdev);
+	/* f is untrusted (fd_file): direct loads, and name bytes read only when a length matches */
+	struct inode *inode = f->f_inode;
+	if ((inode->i_mode & S_IFMT) == S_IFCHR) {
+		u32 rdev = inode->i_rdev;
 		return rdev == KDEV(1, 1) || rdev == KDEV(1, 2) || rdev == KDEV(1, 4);
 	}
-	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	unsigned long magic = inode->i_sb->s_magic;
 	if (magic == DEBUGFS_MAGIC || magic == TRACEFS_MAGIC)
 		return true;
-	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct dentry *d = f->f_path.dentry;
+	u32 len = d->d_name.len;
 	char name[16] = {};
-	u32 len = dentry_name16(d, name);
-	if (magic == PROC_SUPER_MAGIC)
+	if (magic == PROC_SUPER_MAGIC) {
+		if (len != 3 && len != 5 && len != 12 && len != 13)
+			return false;
+		dentry_name16(d, name);
 		return NAME_IS(name, len, "kcore") || NAME_IS(name, len, "mem") ||
 		       NAME_IS(name, len, "core_pattern") || NAME_IS(name, len, "sysrq-trigger");
+	}
+	struct dentry *parent = d->d_parent;
+	u32 plen = parent->d_name.len;
+	if (len != 13 && plen != 3 && plen != 4 && plen != 9 && plen < 12)
+		return false;
+	dentry_name16(d, name);
 	if (NAME_IS(name, len, "release_agent"))
 		return true;
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
-	u32 plen = BPF_CORE_READ(parent, d_name.len);
 	if (plen != 3 && plen != 4 && plen != 9 && plen < 12)
 		return false;
 	char pname[16] = {};
@@ -118,9 +125,10 @@ static __always_inline bool sensitive_file(struct file *f)
 	if (NAME_IS(pname, plen, "sudoers.d"))
 		return true;
 	if (NAME_IS(pname, plen, ".ssh")) {
+		struct dentry *grand = parent->d_parent;
 		char gname[16] = {};
-		u32 glen = dentry_name16(BPF_CORE_READ(parent, d_parent), gname);
-		return NAME_IS(gname, glen, "root");
+		dentry_name16(grand, gname);
+		return NAME_IS(gname, grand->d_name.len, "root");
 	}
 	/* kubelet writes a projected volume as ..<timestamp>/token behind ..data and token symlinks */
 	if (plen >= 12 && pname[0] == '.' && pname[1] == '.')
