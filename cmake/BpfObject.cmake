@@ -35,6 +35,9 @@ function(amber_vmlinux_h out_var)
       COMMAND sh -c "${AMBER_BPFTOOL} btf dump file /sys/kernel/btf/vmlinux format c > ${out}.tmp && mv ${out}.tmp ${out}"
       VERBATIM)
   endif()
+  # One target owns the file: a custom command's output shared by several targets would be run by
+  # each of them, concurrently under -j (two writers of vmlinux.h, a build that fails now and then).
+  add_custom_target(amber_vmlinux_gen DEPENDS ${out})
   set(${out_var} ${out} PARENT_SCOPE)
 endfunction()
 
@@ -54,6 +57,7 @@ function(amber_bpf_object)
     COMMAND sh -c "${AMBER_BPFTOOL} gen skeleton ${obj} name ${B_NAME}_bpf > ${skel}.tmp && mv ${skel}.tmp ${skel}"
     DEPENDS ${obj} COMMENT "skeleton ${B_NAME}.skel.h" VERBATIM)
   add_custom_target(${B_NAME}_skel_gen DEPENDS ${skel})
+  add_dependencies(${B_NAME}_skel_gen amber_vmlinux_gen)
   add_library(${B_NAME}_skel INTERFACE)
   add_dependencies(${B_NAME}_skel ${B_NAME}_skel_gen)
   target_include_directories(${B_NAME}_skel INTERFACE ${CMAKE_CURRENT_BINARY_DIR})
