@@ -84,13 +84,26 @@ void Print(const store::CaptureReader& r, const Tally& t) {
   for (const auto& [op, n] : t.ops) std::printf("  %-22s %llu\n", op.c_str(), static_cast<unsigned long long>(n));
   std::printf("processes   %llu in snapshots\n", static_cast<unsigned long long>(t.processes));
   std::printf("containers  %zu\n", t.containers.size());
-  uint64_t lost = 0;
-  for (const auto& [key, l] : t.losses) lost += l.count;
-  std::printf("losses      %llu\n", static_cast<unsigned long long>(lost));
+  // kernel_path records are events kept with a path or argv cut short, not events missing.
+  uint64_t lost = 0, incomplete = 0;
   for (const auto& [key, l] : t.losses) {
-    std::string cpu = l.cpu == store::kNoCpu ? "-" : std::to_string(l.cpu);
-    std::printf("  %-12s cpu %-3s %llu lost between %s and %s\n", key.first.c_str(), cpu.c_str(),
-                static_cast<unsigned long long>(l.count), Utc(h, l.first_ns).c_str(), Utc(h, l.last_ns).c_str());
+    (l.source == store::LossSource::kKernelPath ? incomplete : lost) += l.count;
+  }
+  auto list = [&](bool kept, const char* what) {
+    for (const auto& [key, l] : t.losses) {
+      if ((l.source == store::LossSource::kKernelPath) != kept) continue;
+      std::string cpu = l.cpu == store::kNoCpu ? "-" : std::to_string(l.cpu);
+      std::printf("  %-12s cpu %-3s %llu %s between %s and %s\n", key.first.c_str(), cpu.c_str(),
+                  static_cast<unsigned long long>(l.count), what, Utc(h, l.first_ns).c_str(),
+                  Utc(h, l.last_ns).c_str());
+    }
+  };
+  std::printf("losses      %llu\n", static_cast<unsigned long long>(lost));
+  list(false, "lost");
+  if (incomplete != 0) {
+    std::printf("incomplete  %llu events kept with a path or argument cut short\n",
+                static_cast<unsigned long long>(incomplete));
+    list(true, "kept incomplete");
   }
   std::printf("probes      %zu\n", h.probes.size());
   for (const store::ProbeRecord& p : h.probes) {

@@ -360,7 +360,8 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
                      static_cast<int64_t>(l.last_ns) + offset, l.reason};
           if (l.cpu != store::kNoCpu) gap.cpu = l.cpu;
           AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
-          lost += l.count;
+          // kernel_path records count events kept with a path or argv cut short: not missing ones.
+          if (l.source != store::LossSource::kKernelPath) lost += l.count;
           ++loaded.gaps;
         }
         break;

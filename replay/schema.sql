@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS captures (
   events INTEGER,                      -- event rows loaded from this capture
   snapshot_processes INTEGER,          -- process records in snapshot chunks
   container_records INTEGER,
-  lost_events INTEGER,                 -- sum of loss record counts
+  lost_events INTEGER,                 -- events missing: loss records' counts, kernel_path excepted
   load_order INTEGER                   -- position in the load (deterministic)
 );
 

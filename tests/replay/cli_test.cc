@@ -285,4 +285,32 @@ TEST_F(CliTest, LateForkGivesTheChildrenForkedMeanwhileTheirFullAncestry) {
             "200,0,200\r\n200,1,100\r\n");
 }
 
+// info tells events missing (ring buffer, user space) from events kept with a path cut short
+// (kernel_path), and the case's lost_events counts only the first.
+TEST_F(CliTest, InfoAndLoadTellLostEventsFromEventsKeptIncomplete) {
+  std::string jsonl = Jsonl();
+  jsonl += R"({"type":"loss","source":"ring_buffer","cpu":1,"count":7,"first_ns":2001000000,)"
+           R"("last_ns":2002000000,"reason":"ring buffer full"})"
+           "\n";
+  jsonl += R"({"type":"loss","source":"kernel_path","cpu":0,"count":3,"first_ns":2001000000,)"
+           R"j("last_ns":2004000000,"reason":"path or argv kept incomplete (event kept)"})j"
+           "\n";
+  std::ofstream(dir_ / "lossy.jsonl") << jsonl;
+  std::string out;
+  ASSERT_EQ(Run({"import", P("lossy.jsonl"), "-o", P("lossy.amber")}, &out), 0);
+  ASSERT_EQ(Run({"info", P("lossy.amber")}, &out), 0);
+  EXPECT_NE(out.find("losses      7\n  ring_buffer  cpu 1   7 lost between"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("incomplete  3 events kept with a path or argument cut short\n"
+                     "  kernel_path  cpu 0   3 kept incomplete between"),
+            std::string::npos)
+      << out;
+  ASSERT_EQ(Run({"load", P("lossy.amber"), "--db", P("lossy.db")}, &out), 0);
+  ASSERT_EQ(Run({"query", "--db", P("lossy.db"), "--format", "csv",
+                 "SELECT lost_events, (SELECT count(*) FROM gaps) FROM captures"},
+                &out),
+            0);
+  EXPECT_NE(out.find("7,2"), std::string::npos) << out;
+}
+
 }  // namespace
