@@ -108,6 +108,12 @@ c = json.load(open(sys.argv[1])); c['root']['readonly'] = False
 json.dump(c, open(sys.argv[1], 'w'), indent=1)
 PY
 scenario_setup "$ROOTFS" "$CONFIG"
+# The container id is fixed, so a run that was itself killed (a machine restarted mid-recording)
+# leaves a container by this name that would make `runc run` refuse: it is ours, remove it.
+if runc state "$CTR" >/dev/null 2>&1; then
+  echo "record-fixture: removing container $CTR left by an earlier, interrupted run" >&2
+  runc delete -f "$CTR" >/dev/null
+fi
 
 # ---- record ------------------------------------------------------------------------------
 CAPTURE=${OUT:-$FIXTURE/capture.amber}
