@@ -80,7 +80,8 @@ constexpr Arm kArms[] = {
      "x.op || coalesce(' ' || x.name, '') || printf(' cmd=%d', x.cmd)"},
     {"target_events", "target", "x.time_ns", "x.time",
      "x.op || printf(' pid=%d', x.target_pid) ||"
-     " CASE WHEN x.signal THEN printf(' signal=%d', x.signal) ELSE '' END"},
+     " CASE WHEN x.given_pid AND x.given_pid != x.target_pid THEN printf(' asked=%d', x.given_pid)"
+     " ELSE '' END || CASE WHEN x.signal THEN printf(' signal=%d', x.signal) ELSE '' END"},
     {"memory_events", "memory", "x.time_ns", "x.time",
      "x.op || coalesce(' ' || x.name, '') || printf(' len=%d prot=0x%x', x.length, x.prot)"},
     {"syscall_events", "syscall", "x.time_ns", "x.time",

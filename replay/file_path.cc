@@ -18,7 +18,7 @@ std::string FoldPath(std::string_view path) {
     }
     i = end;
   }
-  if (out.empty()) out = "/";
+  if (out.empty()) out.push_back('/');  // not `= "/"`: GCC 12 warns falsely (-Wrestrict)
   return out;
 }
 

@@ -679,6 +679,10 @@ Status AddLaterColumns(Database* db) {
 
 Status InitSchema(Database* db) {
   AMBER_RETURN_IF_ERROR(AddLaterColumns(db).Annotate("upgrade schema (later columns)"));
+  // Views hold no data: those of this build replace what an older build left in the case (the
+  // timeline's summaries gain fields over time). process_ancestry is upgraded below.
+  AMBER_RETURN_IF_ERROR(db->Exec("DROP VIEW IF EXISTS timeline; DROP VIEW IF EXISTS process_tree")
+                            .Annotate("upgrade schema (views)"));
   // Case databases made before process_ancestors have a recursive process_ancestry view: replace it
   // and fill the closure from their processes once, in one transaction.
   Result<int64_t> old = db->QueryInt(

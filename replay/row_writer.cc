@@ -73,6 +73,9 @@ std::string FamilyName(uint16_t family) {
     case 1: return "unix";
     case 2: return "inet";
     case 10: return "inet6";
+    case 16: return "netlink";
+    case 17: return "packet";
+    case 40: return "vsock";
     default: return "af_" + std::to_string(family);
   }
 }

@@ -396,7 +396,9 @@ SELECT * FROM (
   FROM module_events
   UNION ALL
   SELECT time_ns, time, 'target', id, capture_id, op, ret, process_id, container_id, pid, tid, uid, euid,
-         op || printf(' pid=%d', target_pid) || CASE WHEN signal THEN printf(' signal=%d', signal) ELSE '' END
+         op || printf(' pid=%d', target_pid)
+            || CASE WHEN given_pid AND given_pid != target_pid THEN printf(' asked=%d', given_pid) ELSE '' END
+            || CASE WHEN signal THEN printf(' signal=%d', signal) ELSE '' END
   FROM target_events
   UNION ALL
   SELECT time_ns, time, 'memory', id, capture_id, op, ret, process_id, container_id, pid, tid, uid, euid,

@@ -287,6 +287,34 @@ TEST_F(CliTest, LateForkGivesTheChildrenForkedMeanwhileTheirFullAncestry) {
 
 // info tells events missing (ring buffer, user space) from events kept with a path cut short
 // (kernel_path), and the case's lost_events counts only the first.
+// The timeline names what the raw numbers hide: a signal sent to a pid no process had keeps the
+// pid asked for, and socket families other than inet/inet6/unix have names too.
+TEST_F(CliTest, TimelineNamesThePidAskedForAndTheSocketFamily) {
+  const std::string bash = Ctx(4000, 700, 2001000000, 1000, "bash");
+  std::string jsonl = Jsonl();
+  jsonl += Event(2007000000, "kill", -3, bash, "target",
+                 R"({"target_pid":0,"signal":9,"given_pid":4242})");
+  jsonl += Event(2008000000, "kill", 0, bash, "target",
+                 R"({"target_pid":700,"signal":15,"given_pid":700})");
+  jsonl += Event(2009000000, "bind", 0, bash, "net", R"({"family":16,"sock_fd":3})");
+  std::ofstream(dir_ / "more.jsonl") << jsonl;
+  std::string out;
+  ASSERT_EQ(Run({"import", P("more.jsonl"), "-o", P("more.amber")}, &out), 0) << out;
+  ASSERT_EQ(Run({"load", P("more.amber"), "--db", P("more.db"), "--quiet"}, &out), 0) << out;
+  ASSERT_EQ(Run({"timeline", "--db", P("more.db"), "--pid", "4000", "--format", "csv"}, &out), 0);
+  EXPECT_NE(out.find("kill pid=0 asked=4242 signal=9"), std::string::npos) << out;
+  EXPECT_NE(out.find("kill pid=700 signal=15"), std::string::npos) << out;  // asked = reached
+  EXPECT_NE(out.find("bind netlink "), std::string::npos) << out;
+  std::string from_view;
+  ASSERT_EQ(Run({"query", "--db", P("more.db"), "--format", "csv",
+                 "SELECT summary FROM timeline WHERE pid = 4000 AND kind IN ('target', 'net') "
+                 "ORDER BY time_ns"},
+                &from_view),
+            0);
+  EXPECT_EQ(from_view, "summary\r\nkill pid=0 asked=4242 signal=9\r\nkill pid=700 signal=15\r\n"
+                       "bind netlink \r\n");
+}
+
 TEST_F(CliTest, InfoAndLoadTellLostEventsFromEventsKeptIncomplete) {
   std::string jsonl = Jsonl();
   jsonl += R"({"type":"loss","source":"ring_buffer","cpu":1,"count":7,"first_ns":2001000000,)"

@@ -329,13 +329,15 @@ TEST(LoaderTest, ExecsKeepTheFileTheKernelLoaded) {
             (std::vector<std::string>{"/bin/ls"}));
 }
 
-TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
+TEST(LoaderTest, OlderCaseGetsTheLaterColumnsAndTodaysViews) {
   store::MemEnv env;
   WriteCapture(&env, "a.amber");
   WriteCapture(&env, "b.amber", "host-b");
   auto db = testing::OpenCase();
   ASSERT_TRUE(testing::LoadInto(&env, db.get(), {"a.amber"}).ok());
-  // A case made before the column: drop it, as older builds wrote the tables.
+  // A case made before the column: drop it, as older builds wrote the tables, with an older
+  // timeline view (which did not read the newer columns).
+  ASSERT_TRUE(db->Exec("DROP VIEW timeline; CREATE VIEW timeline AS SELECT 1 AS older").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE file_events DROP COLUMN compat").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE execs DROP COLUMN cap_effective").ok());
   ASSERT_TRUE(db->Exec("ALTER TABLE target_events DROP COLUMN given_pid").ok());
@@ -356,6 +358,10 @@ TEST(LoaderTest, CaseWithoutTheCompatColumnGetsIt) {
   EXPECT_EQ(testing::Rows(db.get(), "SELECT type FROM pragma_table_info('execs') "
                                     "WHERE name = 'executable'"),
             (std::vector<std::string>{"TEXT"}));
+  // The view is this build's again: its target summaries name the pid asked for.
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM sqlite_schema WHERE name = 'timeline' "
+                                    "AND sql LIKE '%asked=%'"),
+            (std::vector<std::string>{"1"}));
 }
 
 TEST(LoaderTest, LossesBecomeGapsInUtc) {

