@@ -15,7 +15,9 @@
 #                                  use set_process_user / set_process_args below)
 #   scenario_run                   the actions; `in_ctr CMD...` runs CMD in the container (runc exec)
 #   scenario_cleanup               undo host changes (always runs, even after a failure)
-# and may set RECORD_ARGS (extra amber-record options).
+# and may set RECORD_ARGS (extra amber-record options). A scenario that points the host's
+# core_pattern at a handler does it with `set_core_pattern PATTERN`: this script puts the old
+# value back when it ends, and at its next start if a run was killed in between.
 set -euo pipefail
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
@@ -69,6 +71,19 @@ c['process']['user'] = {'uid': u, 'gid': u}
 json.dump(c, open(sys.argv[1], 'w'), indent=1)
 PY
 }
+# The value before is kept in /run (emptied at boot, when the kernel's setting resets too) until it
+# is put back: a run killed mid-way, or a snapshot of the machine taken then, leaves the file, and
+# the next run restores from it instead of taking the handler for the machine's own setting.
+CORE_PATTERN_SAVED=/run/amber-fixture-core_pattern
+restore_core_pattern() {
+  [ -f "$CORE_PATTERN_SAVED" ] || return 0
+  cat "$CORE_PATTERN_SAVED" > /proc/sys/kernel/core_pattern && rm -f "$CORE_PATTERN_SAVED"
+}
+set_core_pattern() {  # set_core_pattern PATTERN
+  [ -f "$CORE_PATTERN_SAVED" ] || cat /proc/sys/kernel/core_pattern > "$CORE_PATTERN_SAVED"
+  # Written by a child shell, so the process that the golden alerts name is the same every run.
+  sh -c "echo '$1' > /proc/sys/kernel/core_pattern"
+}
 scenario_setup() { :; }
 scenario_run() { :; }
 scenario_cleanup() { :; }
@@ -76,6 +91,7 @@ RECORD_ARGS=()
 
 cleanup() {
   set +e
+  restore_core_pattern
   scenario_cleanup
   runc kill "$CTR" KILL >/dev/null 2>&1
   runc delete -f "$CTR" >/dev/null 2>&1
@@ -83,6 +99,7 @@ cleanup() {
   [ "$KEEP" = 1 ] && echo "record-fixture: kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
+restore_core_pattern  # left by an interrupted run
 
 # shellcheck source=/dev/null
 . "$FIXTURE/scenario.sh"
@@ -153,6 +170,10 @@ write_readme() {
     printf '`amber-replay info` of the capture; `expected-alerts.txt` the golden alerts.\n\n'
     printf '## The scenario, as run\n\n```sh\n'
     declare -f scenario_setup scenario_run scenario_cleanup
+    if grep -q set_core_pattern "$FIXTURE/scenario.sh"; then
+      printf '# from scripts/record-fixture.sh, which also puts the old pattern back at the end:\n'
+      declare -f set_core_pattern
+    fi
     printf '```\n\n## Process tree of the container, from the capture\n\n```\n'
     "$REPLAY" tree --db "$case_db" --container "$CTR" || echo "(no process of the container in the capture)"
     printf '```\n'
