@@ -55,7 +55,7 @@ std::vector<Event> Repetitive(size_t n) {
     out[i].time_ns = t;
     out[i].cpu = 1;
     out[i].ret = 3;
-    out[i].args = FileArgs{"/tmp/amber-bench/file", "", 0101, 0644};
+    out[i].args = FileArgs{"/tmp/amber-bench/file", "", 0101, 0644, kIdUnchanged, kIdUnchanged, ""};
   }
   return out;
 }

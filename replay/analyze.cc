@@ -90,12 +90,18 @@ Result<std::vector<std::string>> DescribeBlindSpots(const std::string& db_path,
   Result<Statement> gaps = (*db)->Prepare(
       "SELECT g.kind, g.count, coalesce(g.first_time, ''), coalesce(g.last_time, ''), "
       "coalesce(g.reason, ''), g.cpu, c.path FROM gaps g JOIN captures c ON c.id = g.capture_id "
-      "WHERE g.kind NOT IN ('truncated', 'corrupt', 'tampered') ORDER BY g.first_ns, g.id");
+      "WHERE g.kind NOT IN ('truncated', 'corrupt', 'tampered', 'chain') "
+      "ORDER BY coalesce(g.first_ns, g.last_ns), g.id");
   if (!gaps.ok()) return gaps.status();
   while (true) {
     Result<bool> row = gaps->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
+    if (gaps->ColumnString(0) == "missing_file") {  // the reason says which and what it means
+      lines.push_back("capture " + gaps->ColumnString(6) + ": " + gaps->ColumnString(4) +
+                      "; an attack in that time may have left no trace");
+      continue;
+    }
     // kernel_path "losses" are events kept with a path or argv cut short, not events missing.
     const bool kept = gaps->ColumnString(0) == "kernel_path";
     const std::string count =

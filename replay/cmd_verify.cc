@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <map>
 
 #include "common/text.h"
 #include "replay/cli.h"
 #include "replay/commands.h"
 #include "store/capture_reader.h"
 #include "store/file.h"
+#include "store/recording_chain.h"
 
 namespace amber::replay {
 namespace {
@@ -32,24 +32,42 @@ struct Checked {
   store::VerifyReport report;
 };
 
-// Files of one recording must chain: each names its predecessor's final digest.
-void CheckRecordingLinks(std::vector<Checked>& files) {
-  std::map<std::pair<std::string, uint32_t>, Checked*> by_index;
-  for (Checked& c : files) {
-    if (c.report.header) by_index[{c.report.header->recording_id, c.report.header->file_index}] = &c;
+// The rotated files of one recording must chain (store/recording_chain.h): a break makes the file
+// after it `tampered`; files of the recording that were not given are notes, returned as lines.
+// A file missing between two given ones also makes the exit at least 1: the set is incomplete.
+std::vector<std::string> CheckRecordingLinks(std::vector<Checked>& files, int* worst) {
+  std::vector<store::RecordingFile> links;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const store::VerifyReport& r = files[i].report;
+    if (!r.header) continue;
+    store::RecordingFile f;
+    f.tag = i;
+    f.recording_id = r.header->recording_id;
+    f.file_index = r.header->file_index;
+    f.previous_digest = r.header->previous_digest;
+    f.digest = store::DigestBytes(r.digest);
+    f.complete = r.verdict == store::Verdict::kIntact;
+    f.ended_by_rotation = r.has_footer && r.stop_reason == "rotation";
+    links.push_back(std::move(f));
   }
-  for (auto& [key, c] : by_index) {
-    auto prev = by_index.find({key.first, key.second - 1});
-    if (key.second == 0 || prev == by_index.end()) continue;
-    const std::string expected = store::DigestBytes(prev->second->report.digest);
-    if (c->report.header->previous_digest != expected &&
-        c->report.verdict != store::Verdict::kCorrupt) {
-      c->report.verdict = store::Verdict::kTampered;
-      c->report.first_problem = store::Problem{
-          store::Verdict::kTampered, 0,
-          "previous-file digest does not match " + prev->second->path + "'s final digest"};
+  std::vector<std::string> notes;
+  for (const store::ChainFinding& finding : store::CheckRecordingChains(std::move(links))) {
+    Checked& c = files[finding.tag];
+    if (finding.tampered()) {
+      if (c.report.verdict == store::Verdict::kCorrupt) continue;
+      c.report.verdict = store::Verdict::kTampered;
+      std::string message = finding.Describe();
+      if (finding.other) message += " (" + files[*finding.other].path + ")";
+      c.report.first_problem = store::Problem{store::Verdict::kTampered, 0, message};
+      continue;
     }
+    if (finding.kind == store::ChainFinding::Kind::kMissingBetween) *worst = std::max(*worst, 1);
+    notes.push_back("note: " + EscapeForTerminal(c.path) + " (recording " +
+                    store::BytesHex(c.report.header->recording_id).substr(0, 12) + ", file " +
+                    std::to_string(c.report.header->file_index) +
+                    "): " + finding.Describe());
   }
+  return notes;
 }
 
 }  // namespace
@@ -59,7 +77,9 @@ int RunVerify(const std::vector<std::string>& args) {
                                "Checks every chunk, the hash chain, the footer and the trailer, and\n"
                                "prints one verdict per file: intact (exit 0), truncated (1), tampered\n"
                                "or corrupt (65); 66 when a file is missing. Given the rotated files of\n"
-                               "one recording, also checks that each names its predecessor's digest.\n\n"
+                               "one recording, also checks that each names its predecessor's digest\n"
+                               "(a break: tampered) and notes the files of the recording not given\n"
+                               "(one missing between two given files: exit at least 1).\n\n"
                                "options");
   opts.add_options()("help,h", "this help");
   std::vector<std::string> files;
@@ -84,7 +104,7 @@ int RunVerify(const std::vector<std::string>& args) {
     }
     checked.push_back(Checked{path, std::move(report).value()});
   }
-  CheckRecordingLinks(checked);
+  std::vector<std::string> notes = CheckRecordingLinks(checked, &worst);
   for (const Checked& c : checked) {
     const store::VerifyReport& r = c.report;
     std::string line = std::string(store::VerdictName(r.verdict));
@@ -97,6 +117,10 @@ int RunVerify(const std::vector<std::string>& args) {
     if (files.size() > 1) line = EscapeForTerminal(c.path) + ": " + line;
     std::printf("%s\n", line.c_str());
     worst = std::max(worst, ExitFor(r.verdict));
+  }
+  // One file alone keeps its one verdict line: the notes are about a set of files.
+  if (checked.size() > 1) {
+    for (const std::string& note : notes) std::printf("%s\n", note.c_str());
   }
   return worst;
 }

@@ -15,6 +15,7 @@
 #include "replay/schema_sql.h"
 #include "store/capture_reader.h"
 #include "store/hash.h"
+#include "store/recording_chain.h"
 
 namespace amber::replay {
 
@@ -143,6 +144,7 @@ class LoadRun {
   Status HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
                      ContainerTable* containers);
   void Progress(const std::string& path, uint64_t offset);
+  Status CheckRecordingChains();
 
   store::Env* env_;
   Database* db_;
@@ -304,7 +306,7 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   if (!reader.ok()) return reader.status().Annotate("load capture " + input.path);
   state->SetCapture(capture_id_, offset);
 
-  LoadedCapture loaded{input.path, "", forced, 0, 0};
+  LoadedCapture loaded{input.path, "", forced, 0, 0, capture_id_};
   uint32_t chunks = 1;  // the header, read by Open
   uint64_t snapshot = 0, container_records = 0, lost = 0;
   std::optional<uint64_t> first_ns, last_ns;
@@ -465,6 +467,97 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   report_.captures.push_back(std::move(loaded));
   bytes_done_ += input.file_size;
   Progress(input.path, 0);
+  return Status::Ok();
+}
+
+// The rotated files of each recording this load touched, with those loaded before
+// (store/recording_chain.h). A broken chain is tampering: it refuses the load, or with --force
+// marks the file after the break tampered (a `chain` gap says why). Files of the recording that are
+// not in the case are `missing_file` gaps; both kinds are worked out again at every load of the
+// recording, so a file loaded later closes the gap it filled.
+Status LoadRun::CheckRecordingChains() {
+  std::set<std::string> recordings;
+  for (const Input& input : inputs_) recordings.insert(store::BytesHex(input.header.recording_id));
+  Result<Statement> clear = db_->Prepare(
+      "DELETE FROM gaps WHERE kind IN ('missing_file', 'chain') AND capture_id IN "
+      "(SELECT id FROM captures WHERE recording_uuid = ?1)");
+  if (!clear.ok()) return clear.status();
+  Result<Statement> files = db_->Prepare(
+      "SELECT id, file_index, coalesce(previous_digest, ''), coalesce(digest, ''), verdict,"
+      " coalesce(stop_reason, ''), path, started_ns, coalesce(first_ns, stopped_ns, started_ns),"
+      " coalesce(stopped_ns, last_ns, started_ns) FROM captures WHERE recording_uuid = ?1"
+      " ORDER BY id");
+  if (!files.ok()) return files.status();
+  Result<Statement> mark = db_->Prepare(
+      "UPDATE captures SET verdict = 'tampered', first_problem = ?2, forced = 1 WHERE id = ?1");
+  if (!mark.ok()) return mark.status();
+  struct File {
+    int64_t id;
+    std::string path;
+    int64_t recording_started_ns;  // the header's: every file of a recording has the same
+    int64_t begin_ns, end_ns;      // the file's first event (or stop), its stop (or last event)
+  };
+  for (const std::string& recording : recordings) {
+    clear->BindText(1, recording);
+    AMBER_RETURN_IF_ERROR(clear->Run());
+    std::vector<File> rows;
+    std::vector<store::RecordingFile> links;
+    files->BindText(1, recording);
+    for (Result<bool> row = files->Step();; row = files->Step()) {
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      store::RecordingFile link;
+      link.tag = rows.size();
+      link.recording_id = recording;
+      link.file_index = static_cast<uint32_t>(files->ColumnInt(1));
+      link.previous_digest = files->ColumnString(2);
+      link.digest = files->ColumnString(3);
+      link.complete = files->ColumnString(4) == "intact";
+      link.ended_by_rotation = files->ColumnString(5) == "rotation";
+      links.push_back(std::move(link));
+      rows.push_back({files->ColumnInt(0), files->ColumnString(6), files->ColumnInt(7),
+                      files->ColumnInt(8), files->ColumnInt(9)});
+    }
+    files->Reset();
+    for (const store::ChainFinding& finding : store::CheckRecordingChains(std::move(links))) {
+      const File& file = rows[finding.tag];
+      const File* other = finding.other ? &rows[*finding.other] : nullptr;
+      std::string reason = finding.Describe();
+      if (other != nullptr) reason += " (" + other->path + ")";
+      GapRow gap{file.id, "missing_file", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                 reason};
+      using Kind = store::ChainFinding::Kind;
+      if (finding.tampered()) {
+        if (!options_.force) {
+          return Status::Corruption("load capture " + file.path + ": tampered: " + reason +
+                                    "; refusing it (--force loads it and records the verdict)");
+        }
+        mark->BindInt(1, file.id);
+        mark->BindBytes(2, reason);
+        AMBER_RETURN_IF_ERROR(mark->Run());
+        gap.kind = "chain";
+        gap.first_ns = file.begin_ns;
+      } else if (finding.kind == Kind::kMissingBefore) {
+        gap.first_ns = file.recording_started_ns;
+        gap.last_ns = file.begin_ns;
+      } else if (finding.kind == Kind::kMissingBetween) {
+        gap.first_ns = other->end_ns;
+        gap.last_ns = file.begin_ns;
+      } else if (finding.kind == Kind::kMissingAfter) {
+        gap.first_ns = file.end_ns;
+      }
+      AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
+      for (LoadedCapture& loaded : report_.captures) {  // counted for this load's captures
+        if (loaded.capture_id != file.id) continue;
+        ++report_.gaps;
+        ++loaded.gaps;
+        if (gap.kind == "chain") {
+          loaded.verdict = "tampered";
+          loaded.forced = true;
+        }
+      }
+    }
+  }
   return Status::Ok();
 }
 
@@ -630,6 +723,7 @@ Result<LoadReport> LoadRun::Run(const std::vector<std::string>& paths) {
     AMBER_RETURN_IF_ERROR(LoadHost(group, *host_id, existed));
     i = j;
   }
+  AMBER_RETURN_IF_ERROR(CheckRecordingChains());
   writer_.reset();  // finalize statements before the schema changes
   AMBER_RETURN_IF_ERROR(CreateIndexes(db_));
   AMBER_RETURN_IF_ERROR((*tx)->Commit());

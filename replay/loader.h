@@ -44,6 +44,7 @@ struct LoadedCapture {
   bool forced = false;
   uint64_t events = 0;
   uint64_t gaps = 0;
+  int64_t capture_id = 0;  // captures.id
 };
 
 struct LoadReport {

@@ -298,7 +298,7 @@ CREATE TABLE IF NOT EXISTS syscall_events (  -- any other syscall, and ops this 
 CREATE TABLE IF NOT EXISTS gaps (
   id INTEGER PRIMARY KEY,
   capture_id INTEGER NOT NULL,
-  kind TEXT NOT NULL,                  -- ring_buffer | user_space | writer | kernel_path | truncated | corrupt | tampered
+  kind TEXT NOT NULL,                  -- ring_buffer | user_space | writer | kernel_path | truncated | corrupt | tampered | chain | missing_file
   cpu INTEGER,                         -- NULL when not tied to one CPU
   count INTEGER,                       -- events lost; NULL when unknown (a cut file)
   first_ns INTEGER,                    -- the window; a truncation's last_ns is NULL (unknown end)

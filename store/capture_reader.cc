@@ -85,7 +85,10 @@ Result<VerifyReport> VerifyCapture(Env* env, const std::string& path) {
     ++report.chunks;
     report.records += raw.records;
     report.events += chunk.body.events.size();
-    if (chunk.kind == ChunkKind::kFooter) report.has_footer = true;
+    if (chunk.kind == ChunkKind::kFooter) {
+      report.has_footer = true;
+      if (chunk.body.footer) report.stop_reason = chunk.body.footer->stop_reason;
+    }
     if (chunk.kind == ChunkKind::kHeader) report.header = std::move(chunk.body.header);
   }
   report.verdict = chunks.verdict();

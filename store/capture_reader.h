@@ -79,6 +79,7 @@ struct VerifyReport {
   uint64_t events = 0;
   uint64_t records = 0;                  // records of every kind
   bool has_footer = false;
+  std::string stop_reason;               // the footer's ("rotation", "signal SIGINT"...), if any
   std::optional<CaptureHeader> header;   // when the header chunk could be read
 };
 // NotFound for a missing file; otherwise a report, whatever the bytes are.

@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "store/file.h"
 #include "tests/replay/detect_test_util.h"
+#include "tests/replay/replay_test_util.h"
 
 namespace amber::replay {
 namespace {
@@ -61,6 +63,19 @@ TEST_F(AnalyzeTest, TruncatedCaptureIsSaid) {
   Result<std::vector<std::string>> lines = DescribeBlindSpots(db_, rules_);
   ASSERT_TRUE(lines.ok());
   EXPECT_TRUE(Contains(*lines, "is truncated: events after"));
+}
+
+TEST_F(AnalyzeTest, FilesOfTheRecordingThatAreNotInTheCaseAreSaid) {
+  store::PosixEnv env;
+  const std::vector<std::string> files = testing::WriteRotatedRecording(
+      &env, (dir_.dir() / "r").string(), "recording-1", "/bin/true");
+  ASSERT_EQ(files.size(), 3u);
+  ASSERT_TRUE(BuildCase({files[0], files[2]}, db_, false).ok());
+  Result<std::vector<std::string>> lines = DescribeBlindSpots(db_, rules_);
+  ASSERT_TRUE(lines.ok());
+  ASSERT_EQ(lines->size(), 1u);
+  EXPECT_TRUE(Contains(*lines, "capture " + files[2] + ": file 1 of this recording is not here"));
+  EXPECT_TRUE(Contains(*lines, "an attack in that time may have left no trace"));
 }
 
 TEST_F(AnalyzeTest, SameCaptureGivesTheSameAlertsEveryTime) {

@@ -6,11 +6,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "store/file.h"
+#include "tests/replay/replay_test_util.h"
 
 namespace {
 
@@ -313,6 +317,35 @@ TEST_F(CliTest, TimelineNamesThePidAskedForAndTheSocketFamily) {
             0);
   EXPECT_EQ(from_view, "summary\r\nkill pid=0 asked=4242 signal=9\r\nkill pid=700 signal=15\r\n"
                        "bind netlink \r\n");
+}
+
+// verify given the rotated files of a recording: a hole in the set is noted (exit 1), a file that
+// does not follow the one before it is tampered (65).
+TEST_F(CliTest, VerifyChecksTheRotatedFilesOfARecordingAsOneChain) {
+  amber::store::PosixEnv env;
+  amber::replay::testing::WriteRotatedRecording(&env, P("r"), "recording-1", "/bin/true");
+  // The same recording id: its files claim the same places.
+  amber::replay::testing::WriteRotatedRecording(&env, P("forged"), "recording-1", "/bin/false");
+  std::string out;
+  EXPECT_EQ(Run({"verify", P("r.000000.amber"), P("r.000001.amber"), P("r.000002.amber")}, &out),
+            0);
+  EXPECT_EQ(out.find("note:"), std::string::npos) << out;
+
+  EXPECT_EQ(Run({"verify", P("r.000000.amber"), P("r.000002.amber")}, &out), 1);
+  EXPECT_NE(out.find("r.000002.amber: intact"), std::string::npos) << out;
+  EXPECT_NE(out.find("r.000002.amber (recording 7265636f7264, file 2): file 1 of this recording "
+                     "is not here"),
+            std::string::npos)
+      << out;
+
+  EXPECT_EQ(Run({"verify", P("r.000000.amber"), P("forged.000001.amber")}, &out), 65);
+  EXPECT_NE(out.find("forged.000001.amber: tampered at offset 0 (its previous-file digest is not "
+                     "the final digest of the file before it"),
+            std::string::npos)
+      << out;
+  // One file alone: its one verdict line, whatever the recording around it.
+  EXPECT_EQ(Run({"verify", P("forged.000001.amber")}, &out), 0);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
 }
 
 TEST_F(CliTest, InfoAndLoadTellLostEventsFromEventsKeptIncomplete) {

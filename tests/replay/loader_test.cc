@@ -412,6 +412,74 @@ TEST(LoaderTest, RotatedFilesContinueTheProcessTable) {
             (std::vector<std::string>{"100|snapshot|/bin/sh|NULL", "200|fork|/bin/ls|0"}));
 }
 
+using testing::WriteRotatedRecording;
+
+TEST(LoaderTest, FilesOfARecordingNotInTheCaseAreGapsUntilLoaded) {
+  store::MemEnv env;
+  std::vector<std::string> files = WriteRotatedRecording(&env, "r", "recording-1", "/bin/true");
+  ASSERT_EQ(files.size(), 3u);
+  auto db = testing::OpenCase();
+  auto report = testing::LoadInto(&env, db.get(), {files[0], files[2]});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->gaps, 1u);
+  // File 1 is missing between the two: the window runs from file 0's stop to file 2's first event.
+  EXPECT_EQ(testing::Rows(db.get(),
+                          "SELECT c.file_index, g.kind, g.first_ns = (SELECT stopped_ns FROM "
+                          "captures WHERE file_index = 0), g.last_ns = c.first_ns, g.reason "
+                          "FROM gaps g JOIN captures c ON c.id = g.capture_id"),
+            (std::vector<std::string>{
+                "2|missing_file|1|1|file 1 of this recording is not here (removed, or not given): "
+                "what the recording held between the files on either side is unknown (r.000000.amber)"}));
+  ASSERT_TRUE(testing::LoadInto(&env, db.get(), {files[1]}).ok());
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM gaps"), (std::vector<std::string>{"0"}));
+
+  // Only the last file: the files before it are missing, from the recording's start.
+  auto last = testing::OpenCase();
+  ASSERT_TRUE(testing::LoadInto(&env, last.get(), {files[2]}).ok());
+  EXPECT_EQ(testing::Rows(last.get(), "SELECT g.kind, g.first_ns = c.started_ns, "
+                                      "g.last_ns = c.first_ns, substr(g.reason, 1, 9) FROM gaps g "
+                                      "JOIN captures c ON c.id = g.capture_id"),
+            (std::vector<std::string>{"missing_file|1|1|files 0-1"}));
+}
+
+TEST(LoaderTest, FileThatDoesNotFollowTheFileBeforeItIsRefusedUnlessForced) {
+  store::MemEnv env;
+  std::vector<std::string> a = WriteRotatedRecording(&env, "a", "recording-1", "/bin/true");
+  // Another recording under the same id: its files claim the same places with other contents.
+  std::vector<std::string> b = WriteRotatedRecording(&env, "b", "recording-1", "/bin/false");
+  auto db = testing::OpenCase();
+  auto refused = testing::LoadInto(&env, db.get(), {a[0], b[1], a[2]});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(refused.status().message().find("load capture b.000001.amber: tampered: its "
+                                            "previous-file digest is not the final digest of the "
+                                            "file before it (a.000000.amber)"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT count(*) FROM captures"),
+            (std::vector<std::string>{"0"}));  // rolled back whole
+
+  auto report = testing::LoadInto(&env, db.get(), {a[0], b[1], a[2]}, /*force=*/true);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  // b's file 1 does not follow a's file 0, nor a's file 2 from it.
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT path, verdict, forced, (SELECT group_concat(kind) FROM "
+                                    "gaps WHERE capture_id = c.id) FROM captures c ORDER BY "
+                                    "file_index"),
+            (std::vector<std::string>{"a.000000.amber|intact|0|NULL",
+                                      "b.000001.amber|tampered|1|chain",
+                                      "a.000002.amber|tampered|1|chain"}));
+  ASSERT_EQ(report->captures.size(), 3u);
+  EXPECT_EQ(report->captures[1].verdict, "tampered");
+
+  // Two files in one place.
+  auto twice = testing::OpenCase();
+  auto duplicate = testing::LoadInto(&env, twice.get(), {a[1], b[1]});
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_NE(duplicate.status().message().find("another file claims the same place"),
+            std::string::npos)
+      << duplicate.status().message();
+}
+
 // The same rotated files loaded by two commands: the second continues what the first left alive
 // (same ids, ancestry, container), as if both had been loaded at once.
 TEST(LoaderTest, SeparateLoadsOfOneBootContinueLiveProcesses) {

@@ -19,11 +19,18 @@ namespace amber::replay::testing {
 
 inline constexpr uint64_t kBootToUnix = 1'700'000'000'000'000'000ull;  // realtime - boottime
 
+// For CaptureBuilder: one recording of several files (Tick past the interval starts the next).
+struct Rotation {
+  std::string recording_id;  // fixed, so that another recording can claim the same places
+  uint64_t interval_ns = 0;
+};
+
 // Builds one capture: a host, a snapshot, events in the order given.
 class CaptureBuilder {
  public:
   CaptureBuilder(store::Env* env, std::string path, std::string hostname = "host-a",
-                 std::string boot_id = "boot-1", uint64_t started_ns = 1'000) {
+                 std::string boot_id = "boot-1", uint64_t started_ns = 1'000,
+                 const Rotation& rotation = {}) {
     store::CaptureHeader h;
     h.host.hostname = hostname;
     h.host.machine_id = "machine-" + hostname;
@@ -34,8 +41,10 @@ class CaptureBuilder {
     h.clock_boot_ns = 0;
     h.clock_realtime_ns = kBootToUnix;
     h.started_ns = started_ns;
+    h.recording_id = rotation.recording_id;
     store::WriterOptions options;
     options.now_ns = [this] { return now_; };
+    options.rotate_interval_ns = rotation.interval_ns;
     auto w = store::CaptureWriter::Create(env, path, h, options);
     EXPECT_TRUE(w.ok()) << w.status().message();
     writer_ = std::move(w).value();
@@ -112,13 +121,36 @@ class CaptureBuilder {
     Check(writer_->AppendEvent(e));
   }
   void Flush() { Check(writer_->Flush()); }
+  void Tick(uint64_t now) {
+    now_ = std::max(now_, now);
+    Check(writer_->Tick());
+  }
   void Close() { Check(writer_->Close("test")); }
+  std::vector<std::string> files() const {
+    return std::vector<std::string>(writer_->files().begin(), writer_->files().end());
+  }
 
  private:
   static void Check(const Status& s) { EXPECT_TRUE(s.ok()) << s.message(); }
   std::unique_ptr<store::CaptureWriter> writer_;
   uint64_t now_ = 1'000;
 };
+
+// Recording `recording_id` rotated into three files (`stem`.000000.amber to `stem`.000002.amber),
+// each holding one exec of `exe`; returns their paths. Two recordings under one id claim the same
+// places with other contents (a forged file).
+inline std::vector<std::string> WriteRotatedRecording(store::Env* env, const std::string& stem,
+                                                      const std::string& recording_id,
+                                                      const std::string& exe) {
+  CaptureBuilder b(env, stem + ".amber", "host-a", "boot-1", 1'000, {recording_id, 1'000'000});
+  auto sh = CaptureBuilder::Ctx(100, 10, 1);
+  for (uint64_t i = 0; i < 3; ++i) {
+    if (i > 0) b.Tick(1'000 + i * 1'000'000);
+    b.Exec(2'000 + i * 1'000'000, sh, exe, {exe});
+  }
+  b.Close();
+  return b.files();
+}
 
 // A case database in memory (or at `path`) with the schema.
 inline std::unique_ptr<Database> OpenCase(const std::string& path = ":memory:") {
