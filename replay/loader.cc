@@ -125,6 +125,29 @@ class ContainerTable {
   ContainerRow* last_ = nullptr;
 };
 
+// One capture being loaded: its reader, the events chunk it is at, and what its captures row will
+// say. A host's captures are merged by event time through these (LoadRun::LoadHost).
+struct CaptureLoad {
+  const Input* input = nullptr;
+  int64_t capture_id = 0;
+  int64_t offset = 0;  // boot-time ns to Unix ns
+  bool forced = false;
+  std::unique_ptr<store::CaptureReader> reader;
+  LoadedCapture loaded;
+  uint32_t chunks = 1;  // the header, read by Open
+  uint64_t snapshot = 0, container_records = 0, lost = 0;
+  std::optional<uint64_t> first_ns, last_ns;
+  std::optional<store::Footer> footer;
+  store::Chunk chunk;            // the events chunk being merged
+  std::vector<uint32_t> order;   // its events in time order
+  size_t next = 0;               // the next of them, an index into order
+  bool finished = false;         // read to its end and its row written
+
+  const store::Event* Peek() const {
+    return next < order.size() ? &chunk.body.events[order[next]] : nullptr;
+  }
+};
+
 // One Load() call.
 class LoadRun {
  public:
@@ -139,8 +162,12 @@ class LoadRun {
   Result<int64_t> HostId(const store::HostInfo& host, bool* existed);
   Status RestoreHost(int64_t host_id, ProcessState* state, ContainerTable* containers);
   Status LoadHost(const std::vector<const Input*>& inputs, int64_t host_id, bool existed);
-  Status LoadCapture(const Input& input, int64_t host_id, ProcessState* state,
-                     ContainerTable* containers);
+  Status OpenCapture(const Input& input, CaptureLoad* load);
+  Status Advance(CaptureLoad* load, int64_t host_id, ProcessState* state,
+                 ContainerTable* containers);
+  Status FinishCapture(CaptureLoad* load, int64_t host_id);
+  Status MergeHost(const std::vector<const Input*>& inputs, int64_t host_id, ProcessState* state,
+                   ContainerTable* containers);
   Status HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
                      ContainerTable* containers);
   void Progress(const std::string& path, uint64_t offset);
@@ -295,96 +322,98 @@ Status LoadRun::HandleEvent(const store::Event& e, int64_t offset, ProcessState*
   return writer_->WriteEvent(e, links);
 }
 
-Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* state,
-                            ContainerTable* containers) {
-  const store::CaptureHeader& h = input.header;
-  const int64_t offset = h.ToUnixNs(0);
-  capture_id_ = next_capture_id_++;
-  bool forced = input.report && (input.report->verdict == Verdict::kTampered ||
+Status LoadRun::OpenCapture(const Input& input, CaptureLoad* load) {
+  load->input = &input;
+  load->offset = input.header.ToUnixNs(0);
+  load->capture_id = next_capture_id_++;
+  load->forced = input.report && (input.report->verdict == Verdict::kTampered ||
                                   input.report->verdict == Verdict::kCorrupt);
-  auto reader = store::CaptureReader::Open(env_, input.path, {.salvage = forced});
+  auto reader = store::CaptureReader::Open(env_, input.path, {.salvage = load->forced});
   if (!reader.ok()) return reader.status().Annotate("load capture " + input.path);
-  state->SetCapture(capture_id_, offset);
+  load->reader = std::move(reader).value();
+  load->loaded = LoadedCapture{input.path, "", load->forced, 0, 0, load->capture_id};
+  return Status::Ok();
+}
 
-  LoadedCapture loaded{input.path, "", forced, 0, 0, capture_id_};
-  uint32_t chunks = 1;  // the header, read by Open
-  uint64_t snapshot = 0, container_records = 0, lost = 0;
-  std::optional<uint64_t> first_ns, last_ns;
-  std::optional<store::Footer> footer;
-  store::Chunk chunk;
-  std::vector<uint32_t> order;
-  while ((*reader)->Next(&chunk)) {
-    ++chunks;
+// Reads the capture's chunks up to its next events chunk with events in it, taking in the records
+// on the way (snapshot, containers, losses, footer); at the end of the file, finishes it.
+Status LoadRun::Advance(CaptureLoad* load, int64_t host_id, ProcessState* state,
+                        ContainerTable* containers) {
+  const int64_t offset = load->offset;
+  state->SetCapture(load->capture_id, offset);
+  capture_id_ = load->capture_id;
+  store::Chunk& chunk = load->chunk;
+  load->order.clear();
+  load->next = 0;
+  while (load->reader->Next(&chunk)) {
+    ++load->chunks;
     switch (chunk.kind) {
       case ChunkKind::kSnapshot:
         for (const store::ProcessRecord& p : chunk.body.processes) {
           int64_t utc = static_cast<int64_t>(p.observed_ns) + offset;
           state->Seed(p, containers->Resolve(p.context.container_id, utc));
-          ++snapshot;
+          ++load->snapshot;
         }
         break;
       case ChunkKind::kContainers:
         for (const store::ContainerRecord& c : chunk.body.containers) {
           containers->Update(c, static_cast<int64_t>(c.observed_ns) + offset);
-          ++container_records;
+          ++load->container_records;
         }
         break;
       case ChunkKind::kEvents: {
         // A snapshot may span chunks in /proc order: parents are linked once it is complete.
         state->FinishSnapshot();
-        // Events are in the order the recorder consumed its per-CPU buffers: put each chunk in
-        // time order (stable, so equal times keep their order) before the state machine sees it.
         const auto& events = chunk.body.events;
-        order.resize(events.size());
-        std::iota(order.begin(), order.end(), 0u);
-        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        if (events.empty()) break;
+        // Earlier recorders wrote events in the order they drained per-CPU buffers: put the
+        // chunk in time order (stable, so equal times keep their order) for the state machine.
+        load->order.resize(events.size());
+        std::iota(load->order.begin(), load->order.end(), 0u);
+        std::stable_sort(load->order.begin(), load->order.end(), [&](uint32_t a, uint32_t b) {
           return events[a].time_ns < events[b].time_ns;
         });
-        for (uint32_t i : order) {
-          const store::Event& e = events[i];
-          AMBER_RETURN_IF_ERROR(HandleEvent(e, offset, state, containers));
-          if (!first_ns || e.time_ns < *first_ns) first_ns = e.time_ns;
-          if (!last_ns || e.time_ns > *last_ns) last_ns = e.time_ns;
-          if ((++events_done_ & 0xfff) == 0) {
-            AMBER_RETURN_IF_ERROR(state->Expire(e.time_ns));
-            if ((events_done_ & 0xffff) == 0) Progress(input.path, chunk.offset);
-          }
-        }
-        // The queued rows point into this chunk: insert them before the next chunk replaces it.
-        AMBER_RETURN_IF_ERROR(writer_->Flush());
-        loaded.events += events.size();
-        break;
+        load->loaded.events += events.size();
+        return Status::Ok();
       }
       case ChunkKind::kLosses:
         for (const store::LossRecord& l : chunk.body.losses) {
-          GapRow gap{capture_id_, store::LossSourceName(l.source), std::nullopt, l.count,
+          GapRow gap{load->capture_id, store::LossSourceName(l.source), std::nullopt, l.count,
                      static_cast<int64_t>(l.first_ns) + offset,
                      static_cast<int64_t>(l.last_ns) + offset, l.reason};
           if (l.cpu != store::kNoCpu) gap.cpu = l.cpu;
           AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
           // kernel_path records count events kept with a path or argv cut short: not missing ones.
-          if (l.source != store::LossSource::kKernelPath) lost += l.count;
-          ++loaded.gaps;
+          if (l.source != store::LossSource::kKernelPath) load->lost += l.count;
+          ++load->loaded.gaps;
         }
         break;
       case ChunkKind::kFooter:
-        footer = chunk.body.footer;
+        load->footer = chunk.body.footer;
         break;
       default:
         break;  // stats: counters only; header: already read
     }
   }
   state->FinishSnapshot();
+  return FinishCapture(load, host_id);
+}
+
+Status LoadRun::FinishCapture(CaptureLoad* load, int64_t host_id) {
+  const Input& input = *load->input;
+  const store::CaptureHeader& h = input.header;
+  const store::CaptureReader& reader = *load->reader;
+  LoadedCapture& loaded = load->loaded;
   // The verification of a capture loaded without --force: the reader has checked every chunk as it
   // went (framing, CRC, hash chain, decoding, footer index), exactly as VerifyCapture does, and
   // stopped at the first problem. A tampered or corrupt capture fails the load, and the
   // transaction's rollback leaves the case as it was: nothing of it is kept.
-  Verdict verdict = input.report ? input.report->verdict : (*reader)->verdict();
+  Verdict verdict = input.report ? input.report->verdict : reader.verdict();
   std::optional<store::Problem> first_problem;
   if (input.report) {
     first_problem = input.report->first_problem;
-  } else if (!(*reader)->problems().empty()) {
-    first_problem = (*reader)->problems().front();
+  } else if (!reader.problems().empty()) {
+    first_problem = reader.problems().front();
   }
   if (!input.report && (verdict == Verdict::kTampered || verdict == Verdict::kCorrupt)) {
     return Status::Corruption("load capture " + input.path + ": verdict " +
@@ -394,17 +423,17 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   }
   loaded.verdict = store::VerdictName(verdict);
   // Where the file stops short or was damaged, evidence is missing: say so.
-  for (const store::Problem& p : (*reader)->problems()) {
-    GapRow gap{capture_id_, std::string(store::VerdictName(p.verdict)), std::nullopt, std::nullopt,
-               std::nullopt, std::nullopt, p.message};
-    if (last_ns) gap.first_ns = static_cast<int64_t>(*last_ns) + offset;
+  std::optional<int64_t> cut_at;
+  if (load->last_ns) cut_at = static_cast<int64_t>(*load->last_ns) + load->offset;
+  for (const store::Problem& p : reader.problems()) {
+    GapRow gap{load->capture_id, std::string(store::VerdictName(p.verdict)), std::nullopt,
+               std::nullopt, cut_at, std::nullopt, p.message};
     AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
     ++loaded.gaps;
   }
-  if ((*reader)->problems().empty() && verdict == Verdict::kTruncated) {
-    GapRow gap{capture_id_, "truncated", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+  if (reader.problems().empty() && verdict == Verdict::kTruncated) {
+    GapRow gap{load->capture_id, "truncated", std::nullopt, std::nullopt, cut_at, std::nullopt,
                "capture ends without a footer"};
-    if (last_ns) gap.first_ns = static_cast<int64_t>(*last_ns) + offset;
     AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
     ++loaded.gaps;
   }
@@ -417,35 +446,35 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
       "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)");
   if (!insert.ok()) return insert.status();
   Statement& s = *insert;
-  s.BindInt(1, capture_id_);
+  s.BindInt(1, load->capture_id);
   s.BindText(2, input.uuid);
   s.BindText(3, store::BytesHex(h.recording_id));
   s.BindInt(4, h.file_index);
   if (!h.previous_digest.empty()) s.BindText(5, store::BytesHex(h.previous_digest));
   s.BindBytes(6, input.path);
-  s.BindInt(7, static_cast<int64_t>((*reader)->file_size()));
+  s.BindInt(7, static_cast<int64_t>(reader.file_size()));
   s.BindInt(8, host_id);
   s.BindBytes(9, h.recorder_name);
   s.BindBytes(10, h.recorder_version);
   s.BindText(11, KeyValuesJson(h.options));
   if (!h.btf_id.empty()) s.BindText(12, store::BytesHex(h.btf_id));
-  s.BindInt(13, offset);
+  s.BindInt(13, load->offset);
   s.BindInt(14, h.ToUnixNs(h.started_ns));
-  if (footer) {
-    s.BindInt(15, h.ToUnixNs(footer->stopped_ns));
-    s.BindBytes(16, footer->stop_reason);
+  if (load->footer) {
+    s.BindInt(15, h.ToUnixNs(load->footer->stopped_ns));
+    s.BindBytes(16, load->footer->stop_reason);
   }
-  if (first_ns) s.BindInt(17, h.ToUnixNs(*first_ns));
-  if (last_ns) s.BindInt(18, h.ToUnixNs(*last_ns));
+  if (load->first_ns) s.BindInt(17, h.ToUnixNs(*load->first_ns));
+  if (load->last_ns) s.BindInt(18, h.ToUnixNs(*load->last_ns));
   s.BindText(19, loaded.verdict);
   if (first_problem) s.BindBytes(20, first_problem->message);
-  s.BindInt(21, forced);
-  s.BindText(22, store::DigestHex(input.report ? input.report->digest : (*reader)->digest()));
-  s.BindInt(23, input.report ? input.report->chunks : chunks);
+  s.BindInt(21, load->forced);
+  s.BindText(22, store::DigestHex(input.report ? input.report->digest : reader.digest()));
+  s.BindInt(23, input.report ? input.report->chunks : load->chunks);
   s.BindInt(24, static_cast<int64_t>(loaded.events));
-  s.BindInt(25, static_cast<int64_t>(snapshot));
-  s.BindInt(26, static_cast<int64_t>(container_records));
-  s.BindInt(27, static_cast<int64_t>(lost));
+  s.BindInt(25, static_cast<int64_t>(load->snapshot));
+  s.BindInt(26, static_cast<int64_t>(load->container_records));
+  s.BindInt(27, static_cast<int64_t>(load->lost));
   s.BindInt(28, load_order_++);
   AMBER_RETURN_IF_ERROR(s.Run().Annotate("insert capture " + input.path));
 
@@ -453,7 +482,7 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
       "INSERT INTO capture_probes(capture_id,name,status,detail,ops) VALUES (?1,?2,?3,?4,?5)");
   if (!probe.ok()) return probe.status();
   for (const store::ProbeRecord& p : h.probes) {
-    probe->BindInt(1, capture_id_);
+    probe->BindInt(1, load->capture_id);
     probe->BindBytes(2, p.name);
     probe->BindText(3, store::ProbeStatusName(p.status));
     probe->BindBytesOrNull(4, p.detail);
@@ -467,6 +496,8 @@ Status LoadRun::LoadCapture(const Input& input, int64_t host_id, ProcessState* s
   report_.captures.push_back(std::move(loaded));
   bytes_done_ += input.file_size;
   Progress(input.path, 0);
+  load->finished = true;
+  load->reader.reset();  // its file and buffers
   return Status::Ok();
 }
 
@@ -640,6 +671,82 @@ Status LoadRun::RestoreHost(int64_t host_id, ProcessState* state, ContainerTable
   return r.ok() ? Status::Ok() : r.status();
 }
 
+// The captures of one host boot share its boot-time clock: their events go through the process
+// table in one time order. Each recording (its rotated files, one after the other) is a stream;
+// a stream joins the merge when the merge reaches its start, so only recordings that overlap in
+// time hold a chunk in memory at once (rotated files and successive recordings: one).
+Status LoadRun::MergeHost(const std::vector<const Input*>& inputs, int64_t host_id,
+                          ProcessState* state, ContainerTable* containers) {
+  struct Stream {
+    std::vector<const Input*> files;  // in file-index order (Run sorted them)
+    size_t file = 0;                  // the file being read
+    CaptureLoad load;
+  };
+  std::vector<std::unique_ptr<Stream>> streams;
+  for (const Input* input : inputs) {
+    if (streams.empty() ||
+        streams.back()->files.front()->header.recording_id != input->header.recording_id) {
+      streams.push_back(std::make_unique<Stream>());
+    }
+    streams.back()->files.push_back(input);
+  }
+  // Opens the stream's next file and reads up to its first events; past a file that holds none,
+  // the one after it. False when the stream has no file left.
+  auto next_file = [&](Stream* stream) -> Result<bool> {
+    while (stream->file < stream->files.size()) {
+      stream->load = CaptureLoad{};
+      AMBER_RETURN_IF_ERROR(OpenCapture(*stream->files[stream->file++], &stream->load));
+      AMBER_RETURN_IF_ERROR(Advance(&stream->load, host_id, state, containers));
+      if (!stream->load.finished) return true;
+    }
+    return false;
+  };
+  std::vector<Stream*> active;  // streams at an event, in the order they joined
+  size_t joined = 0;
+  while (true) {
+    Stream* best = nullptr;
+    const store::Event* best_event = nullptr;
+    for (Stream* stream : active) {  // the earliest next event; ties go to the earlier stream
+      const store::Event* e = stream->load.Peek();
+      if (best_event == nullptr || e->time_ns < best_event->time_ns) {
+        best = stream;
+        best_event = e;
+      }
+    }
+    if (joined < streams.size() &&
+        (best_event == nullptr || streams[joined]->files.front()->header.started_ns <=
+                                      best_event->time_ns)) {
+      Stream* stream = streams[joined++].get();
+      Result<bool> has_events = next_file(stream);
+      if (!has_events.ok()) return has_events.status();
+      if (*has_events) active.push_back(stream);
+      continue;
+    }
+    if (best == nullptr) return Status::Ok();
+    CaptureLoad& load = best->load;
+    if (capture_id_ != load.capture_id) {
+      capture_id_ = load.capture_id;
+      state->SetCapture(load.capture_id, load.offset);
+    }
+    const store::Event& e = *best_event;
+    AMBER_RETURN_IF_ERROR(HandleEvent(e, load.offset, state, containers));
+    if (!load.first_ns || e.time_ns < *load.first_ns) load.first_ns = e.time_ns;
+    if (!load.last_ns || e.time_ns > *load.last_ns) load.last_ns = e.time_ns;
+    if ((++events_done_ & 0xfff) == 0) {
+      AMBER_RETURN_IF_ERROR(state->Expire(e.time_ns));
+      if ((events_done_ & 0xffff) == 0) Progress(load.input->path, load.chunk.offset);
+    }
+    if (++load.next < load.order.size()) continue;
+    // The queued rows point into this chunk: insert them before the next chunk replaces it.
+    AMBER_RETURN_IF_ERROR(writer_->Flush());
+    AMBER_RETURN_IF_ERROR(Advance(&load, host_id, state, containers));
+    if (!load.finished) continue;
+    Result<bool> has_events = next_file(best);
+    if (!has_events.ok()) return has_events.status();
+    if (!*has_events) active.erase(std::find(active.begin(), active.end(), best));
+  }
+}
+
 Status LoadRun::LoadHost(const std::vector<const Input*>& inputs, int64_t host_id,
                          bool existed) {
   uint64_t written = 0;
@@ -649,9 +756,7 @@ Status LoadRun::LoadHost(const std::vector<const Input*>& inputs, int64_t host_i
   });
   ContainerTable containers(host_id, &next_container_id_);
   if (existed) AMBER_RETURN_IF_ERROR(RestoreHost(host_id, &state, &containers));
-  for (const Input* input : inputs) {
-    AMBER_RETURN_IF_ERROR(LoadCapture(*input, host_id, &state, &containers));
-  }
+  AMBER_RETURN_IF_ERROR(MergeHost(inputs, host_id, &state, &containers));
   report_.inferred_processes += state.inferred_count();
   AMBER_RETURN_IF_ERROR(state.FlushAll());
   AMBER_RETURN_IF_ERROR(writer_->Flush());  // the last ancestry rows

@@ -3,10 +3,11 @@
 // Load() refuses a capture already in the database, or the same capture twice, before writing
 // anything. It verifies each capture as it loads it (one pass: the reader checks every chunk) and
 // refuses a tampered or corrupt one by failing the load, whose transaction then rolls back; with
-// --force every capture is verified first, and a damaged one is loaded in salvage mode (recorded). Then it orders the captures: grouped by host boot (machine id, boot id, hostname),
-// and within a host by (start time, recording id, file index), which puts the rotated files of a
-// recording in sequence; each host's captures stream through one ProcessState, so processes carry
-// over from file to file. The whole load is one transaction: it adds everything or nothing.
+// --force every capture is verified first, and a damaged one is loaded in salvage mode (recorded).
+// Captures are grouped by host boot (machine id, boot id, hostname); a host's recordings (each its
+// rotated files in sequence) are merged by event time through one ProcessState, so processes carry
+// over from file to file and from recording to recording. The rotated files of each recording
+// must chain (store/recording_chain.h). The whole load is one transaction: everything or nothing.
 // Indexes are dropped before and rebuilt after the bulk insert.
 //
 // Deterministic: the same captures (in any command-line order) give the same rows and ids. No

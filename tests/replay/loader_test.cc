@@ -480,6 +480,42 @@ TEST(LoaderTest, FileThatDoesNotFollowTheFileBeforeItIsRefusedUnlessForced) {
       << duplicate.status().message();
 }
 
+// Two recordings of one host boot that overlap in time (two recorders at once) go through the
+// process table in one time order: an event of the second recording is attributed to the process
+// the first one saw, even when the first recording goes on long after that process exited (loaded
+// one after the other, the process would be written out and the event given a new, inferred one).
+TEST(LoaderTest, OverlappingRecordingsOfOneHostAreMergedByTime) {
+  store::MemEnv env;
+  auto sh = CaptureBuilder::Ctx(100, 10, 1);
+  auto child = CaptureBuilder::Ctx(200, 1'000'000'000, 100);
+  {
+    CaptureBuilder a(&env, "a.amber", "host-a", "boot-1", 1'000);
+    a.Snapshot(sh, "/bin/sh", {"sh"});
+    a.Fork(1'000'000'000, sh, 200, 1'000'000'000);
+    a.Exec(1'000'000'010, child, "/bin/sleep", {"sleep", "1"});
+    a.Exit(2'000'000'000, child, 0);
+    for (uint64_t i = 0; i < 10'000; ++i) {  // 20 s more, past the exit's grace window
+      a.Open(2'000'000'000 + i * 2'000'000, sh, "/etc/hosts");
+    }
+    a.Close();
+  }
+  {
+    CaptureBuilder b(&env, "b.amber", "host-a", "boot-1", 1'500'000'000);
+    b.Open(1'800'000'000, child, "/etc/shadow");
+    b.Close();
+  }
+  auto db = testing::OpenCase();
+  auto report = testing::LoadInto(&env, db.get(), {"b.amber", "a.amber"});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT pid, origin, exe FROM processes WHERE pid = 200"),
+            (std::vector<std::string>{"200|fork|/bin/sleep"}));
+  EXPECT_EQ(testing::Rows(db.get(), "SELECT c.path, p.pid, p.origin FROM file_events f JOIN "
+                                    "processes p ON p.id = f.process_id JOIN captures c ON "
+                                    "c.id = f.capture_id WHERE f.path = '/etc/shadow'"),
+            (std::vector<std::string>{"b.amber|200|fork"}));
+  EXPECT_EQ(report->inferred_processes, 0u);
+}
+
 // The same rotated files loaded by two commands: the second continues what the first left alive
 // (same ids, ancestry, container), as if both had been loaded at once.
 TEST(LoaderTest, SeparateLoadsOfOneBootContinueLiveProcesses) {
