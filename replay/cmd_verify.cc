@@ -42,6 +42,7 @@ std::vector<std::string> CheckRecordingLinks(std::vector<Checked>& files, int* w
     if (!r.header) continue;
     store::RecordingFile f;
     f.tag = i;
+    f.capture_id = r.header->capture_id;
     f.recording_id = r.header->recording_id;
     f.file_index = r.header->file_index;
     f.previous_digest = r.header->previous_digest;

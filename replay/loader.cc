@@ -539,6 +539,7 @@ Status LoadRun::CheckRecordingChains() {
       if (!*row) break;
       store::RecordingFile link;
       link.tag = rows.size();
+      link.capture_id = std::to_string(files->ColumnInt(0));  // a capture is in a case once
       link.recording_id = recording;
       link.file_index = static_cast<uint32_t>(files->ColumnInt(1));
       link.previous_digest = files->ColumnString(2);

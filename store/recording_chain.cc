@@ -45,31 +45,56 @@ std::vector<ChainFinding> CheckRecordingChains(std::vector<RecordingFile> files)
   });
   std::vector<ChainFinding> findings;
   using Kind = ChainFinding::Kind;
-  for (size_t i = 0; i < files.size(); ++i) {
-    const RecordingFile& f = files[i];
-    const bool first_of_recording = i == 0 || files[i - 1].recording_id != f.recording_id;
-    const bool last_of_recording = i + 1 == files.size() || files[i + 1].recording_id != f.recording_id;
+  // Files at one index of one recording: [begin, end) of `files`.
+  size_t prev_begin = 0, prev_end = 0;  // the previous index's, when the same recording
+  for (size_t begin = 0; begin < files.size();) {
+    const RecordingFile& f = files[begin];
+    size_t end = begin + 1;
+    while (end < files.size() && files[end].recording_id == f.recording_id &&
+           files[end].file_index == f.file_index) {
+      const RecordingFile& again = files[end];
+      if (again.capture_id != f.capture_id || again.digest != f.digest) {
+        findings.push_back({Kind::kDuplicate, again.tag, f.tag, 0, 0});
+      }
+      ++end;
+    }
+    const bool first_of_recording = prev_end == prev_begin ||
+                                    files[prev_begin].recording_id != f.recording_id;
     if (first_of_recording) {
       if (f.file_index > 0) {
         findings.push_back({Kind::kMissingBefore, f.tag, std::nullopt, 0, f.file_index - 1ull});
       }
     } else {
-      const RecordingFile& prev = files[i - 1];
-      if (prev.file_index == f.file_index) {
-        findings.push_back({Kind::kDuplicate, f.tag, prev.tag, 0, 0});
-      } else if (prev.file_index + 1ull < f.file_index) {
+      const RecordingFile& prev = files[prev_begin];
+      if (prev.file_index + 1ull < f.file_index) {
         findings.push_back(
             {Kind::kMissingBetween, f.tag, prev.tag, prev.file_index + 1ull, f.file_index - 1ull});
-      } else if (prev.complete && f.previous_digest != prev.digest) {
-        // A predecessor cut short (killed, disk full) never reached its final digest: the gap it
-        // left is its own verdict, not a break of the chain.
-        findings.push_back({Kind::kDigestMismatch, f.tag, prev.tag, 0, 0});
+      } else {
+        // Each file here must follow from one at the index before. A predecessor cut short
+        // (killed, disk full) never reached its final digest: the gap it left is its own verdict,
+        // not a break of the chain.
+        for (size_t i = begin; i < end; ++i) {
+          bool follows = false, comparable = false;
+          for (size_t j = prev_begin; j < prev_end; ++j) {
+            comparable |= files[j].complete;
+            follows |= files[j].complete && files[i].previous_digest == files[j].digest;
+          }
+          if (comparable && !follows) {
+            findings.push_back({Kind::kDigestMismatch, files[i].tag, prev.tag, 0, 0});
+          }
+        }
       }
     }
-    if (last_of_recording && f.ended_by_rotation) {
+    const bool last_of_recording = end == files.size() || files[end].recording_id != f.recording_id;
+    bool rotated = false;
+    for (size_t i = begin; i < end; ++i) rotated |= files[i].ended_by_rotation;
+    if (last_of_recording && rotated) {
       findings.push_back({Kind::kMissingAfter, f.tag, std::nullopt, f.file_index + 1ull,
                           f.file_index + 1ull});
     }
+    prev_begin = begin;
+    prev_end = end;
+    begin = end;
   }
   return findings;
 }

@@ -23,6 +23,7 @@ namespace amber::store {
 
 struct RecordingFile {
   size_t tag = 0;                  // the caller's handle, given back in findings
+  std::string capture_id;          // compared for equality only: one file given twice is not two
   std::string recording_id;        // compared for equality only (bytes or hex, the caller's choice)
   uint32_t file_index = 0;
   std::string previous_digest;     // as recording_id: the same encoding as `digest`; empty in file 0
@@ -34,7 +35,8 @@ struct RecordingFile {
 struct ChainFinding {
   enum class Kind {
     kDigestMismatch,  // `tag` names a previous digest that is not `other`'s final digest
-    kDuplicate,       // `tag` and `other` claim the same file index of one recording
+    kDuplicate,       // `tag` and `other` claim the same file index of one recording (not the
+                      // same file twice: same capture id and digest)
     kMissingBefore,   // files first..last are not at hand, before `tag` (the first one here)
     kMissingBetween,  // files first..last are not at hand, between `other` and `tag`
     kMissingAfter,    // `tag` ended by rotation and file `first` (and any later) is not at hand

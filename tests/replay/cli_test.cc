@@ -343,6 +343,10 @@ TEST_F(CliTest, VerifyChecksTheRotatedFilesOfARecordingAsOneChain) {
                      "the final digest of the file before it"),
             std::string::npos)
       << out;
+  // One file given twice is not two files in one place.
+  EXPECT_EQ(Run({"verify", P("r.000000.amber"), P("r.000001.amber"), P("r.000001.amber")}, &out),
+            0);
+  EXPECT_EQ(out.find("tampered"), std::string::npos) << out;
   // One file alone: its one verdict line, whatever the recording around it.
   EXPECT_EQ(Run({"verify", P("forged.000001.amber")}, &out), 0);
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;

@@ -17,6 +17,7 @@ RecordingFile File(const std::string& rec, uint32_t index, size_t tag = SIZE_MAX
   f.tag = tag == SIZE_MAX ? index : tag;
   f.recording_id = rec;
   f.file_index = index;
+  f.capture_id = "c" + rec + std::to_string(index);
   f.digest = "d" + rec + std::to_string(index);
   if (index > 0) f.previous_digest = "d" + rec + std::to_string(index - 1);
   f.ended_by_rotation = true;
@@ -66,12 +67,24 @@ TEST(RecordingChainTest, PredecessorCutShortIsNotABreak) {
 }
 
 TEST(RecordingChainTest, TwoFilesInOnePlaceAreTampering) {
-  auto findings = CheckRecordingChains({File("a", 0), File("a", 1, 7), Last(File("a", 1, 8))});
+  RecordingFile other = Last(File("a", 1, 8));
+  other.capture_id = "another capture";
+  auto findings = CheckRecordingChains({File("a", 0), Last(File("a", 1, 7)), other});
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].kind, Kind::kDuplicate);
   EXPECT_EQ(findings[0].tag, 8u);
   EXPECT_EQ(findings[0].other, 7u);
   EXPECT_TRUE(findings[0].tampered());
+}
+
+TEST(RecordingChainTest, OneFileGivenTwiceIsNotTwoFilesInOnePlace) {
+  RecordingFile copy = File("a", 1, 9);
+  EXPECT_TRUE(CheckRecordingChains({File("a", 0), File("a", 1), copy, Last(File("a", 2))}).empty());
+  // The same capture id with another digest: two versions of one file.
+  copy.digest = "d-edited";
+  auto findings = CheckRecordingChains({File("a", 0), File("a", 1), copy, Last(File("a", 2))});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].kind, Kind::kDuplicate);
 }
 
 TEST(RecordingChainTest, MissingFilesAreNamedWhereverTheyAre) {
