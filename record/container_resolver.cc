@@ -47,10 +47,25 @@ void ContainerResolver::MaybeReloadRuncIndex(uint64_t now, uint64_t interval_ns)
   if (runc_loaded_ && !runc_incomplete_ && signature == runc_signature_) return;
   runc_signature_ = std::move(signature);
   runc_loaded_ = true;
-  runc_index_.clear();
   RuncIndex index = RuncCgroupIndex(options_.roots);
   runc_incomplete_ = index.incomplete;
-  for (auto& [path, id] : index.paths) runc_index_.emplace(path, id);
+  std::unordered_map<std::string, std::string> fresh;
+  for (auto& [path, id] : index.paths) fresh.emplace(path, id);
+  // Containers that were in the index and are not now: deleted. Kept a while for their late events.
+  for (auto& [path, id] : runc_index_) {
+    if (fresh.count(path) == 0 && runc_gone_.size() < options_.max_entries) {
+      runc_gone_.try_emplace(path, Gone{id, now});
+    }
+  }
+  for (auto it = runc_gone_.begin(); it != runc_gone_.end();) {
+    if (fresh.count(it->first) != 0 || now - it->second.since_ns >= options_.gone_keep_ns) {
+      it = runc_gone_.erase(it);  // back (the same path in use again), or kept long enough
+    } else {
+      fresh.emplace(it->first, it->second.id);
+      ++it;
+    }
+  }
+  runc_index_ = std::move(fresh);
   // "Host" answers may now be runc containers (or containers may be gone): forget them all.
   path_cache_.clear();
 }

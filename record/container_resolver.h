@@ -47,6 +47,10 @@ struct ContainerResolverOptions {
   // state being written. Each recheck is a readdir and a stat per container.
   uint64_t creating_recheck_interval_ns = 2'000'000;
   uint64_t reread_interval_ns = 30'000'000'000;   // re-parse at least every 30 s
+  // A runc container deleted (its state directory gone) still names its cgroup path for this
+  // long: its last processes' events (an exit as `runc delete -f` kills them) reach the resolver
+  // in a batch after the deletion.
+  uint64_t gone_keep_ns = 10'000'000'000;
   size_t max_entries = 4096;
   // Boot-time ns; tests inject a fake clock. Empty: CLOCK_BOOTTIME.
   std::function<uint64_t()> clock;
@@ -88,6 +92,11 @@ class ContainerResolver {
   std::unordered_map<std::string, std::string> path_cache_;
   std::unordered_map<std::string, Entry> entries_;  // by container id
   std::unordered_map<std::string, std::string> runc_index_;  // cgroup path -> runc id
+  struct Gone {
+    std::string id;
+    uint64_t since_ns;
+  };
+  std::unordered_map<std::string, Gone> runc_gone_;  // cgroup path -> a deleted container
   std::vector<std::pair<std::string, FileStamp>> runc_signature_;  // RuncRootSignature()
   uint64_t runc_checked_ns_ = 0;
   bool runc_loaded_ = false;

@@ -120,6 +120,27 @@ TEST_F(ContainerResolverTest, PathSeenForTheFirstTimeLooksAtRuncStateAtOnce) {
   EXPECT_EQ(resolver.ContainerIdFor("/fresh"), "fresh");
 }
 
+TEST_F(ContainerResolverTest, DeletedContainerStillNamesItsPathForItsLastEvents) {
+  // `runc delete -f` kills the container's processes and removes its state at once: their exits
+  // reach the resolver in a batch after that, and must still carry the container's id.
+  ContainerResolver resolver(Options());
+  fs::create_directories(data_.Data("runc/brief"));
+  Spill(data_.Data("runc/brief/state.json"),
+        R"({"id":"brief","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/brief"}})");
+  EXPECT_EQ(resolver.ContainerIdFor("/brief"), "brief");
+  fs::remove_all(data_.Data("runc/brief"));
+  Advance(2 * kSecond);  // past the recheck: runc's state is read again, without it
+  EXPECT_EQ(resolver.ContainerIdFor("/brief"), "brief");
+  // Long after, at the next change of runc's state, it is let go.
+  Advance(11 * kSecond);
+  fs::create_directories(data_.Data("runc/other"));
+  Spill(data_.Data("runc/other/state.json"),
+        R"({"id":"other","init_process_pid":1,"cgroup_paths":{"pids":"/sys/fs/cgroup/pids/other"}})");
+  Advance(2 * kSecond);
+  EXPECT_EQ(resolver.ContainerIdFor("/other"), "other");
+  EXPECT_EQ(resolver.ContainerIdFor("/brief"), std::nullopt);
+}
+
 TEST_F(ContainerResolverTest, RefreshReturnsFirstSightingThenOnlyChanges) {
   ContainerResolver resolver(Options());
   ASSERT_EQ(resolver.ContainerIdFor("/amber-probe-1"), "amber-probe-1");
