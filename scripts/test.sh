@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Amber test, as CI does (.ci/run calls this). Installs what it needs first.
 #   1. the analyst's side alone (no libbpf), under AddressSanitizer and UBSan: unit tests
-#   2. the libFuzzer target over the capture reader and verify, for a bounded time
+#   2. the libFuzzer targets, each for a bounded time: the capture reader and verify; the case
+#      loader and its views (JSON lines made into valid captures)
 #   3. the full build, recorder included: every test label (unit, fixture, privileged)
 # Privileged tests load BPF programs and run runc containers: run as root (CI is root).
 set -euo pipefail
@@ -19,9 +20,9 @@ cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan -L unit --output-on-failure -j"$jobs"
 
-step "fuzzing the capture reader for ${fuzz_seconds}s"
+step "fuzzing the capture reader and the case loader for ${fuzz_seconds}s each"
 cmake --preset fuzz >/dev/null
-cmake --build build/fuzz -j"$jobs" --target capture_reader_fuzzer make_fuzz_seeds
+cmake --build build/fuzz -j"$jobs" --target capture_reader_fuzzer case_loader_fuzzer make_fuzz_seeds
 bash scripts/fuzz.sh build/fuzz "$fuzz_seconds"
 
 step "full build and every test"
