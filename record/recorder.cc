@@ -333,10 +333,6 @@ Status Recorder::Run(const std::atomic<int>& stop, RecorderSummary* summary) {
       Status s = writer->AppendStats(stats);
       if (!s.ok()) write_error = s;
     }
-    if (write_error.ok()) {
-      Status s = writer->Tick();
-      if (!s.ok()) write_error = s;
-    }
     if (!o.quiet && !final_pass) {
       double ratio = ws.stored_bytes ? static_cast<double>(ws.raw_bytes) / ws.stored_bytes : 0;
       std::fprintf(stderr, "%sevents/s %llu  events %llu  lost %llu  written %s  ratio %.1fx%s",

@@ -231,34 +231,6 @@ bool IsBlank(const std::string& line) {
   return line.find_first_not_of(" \t\r") == std::string::npos;
 }
 
-// The instant a record speaks of, to drive the writer's clock (see RunImport).
-uint64_t RecordTime(const store::JsonRecord& record) {
-  struct Visitor {
-    uint64_t operator()(const store::CaptureHeader& h) const { return h.started_ns; }
-    uint64_t operator()(const store::Event& e) const { return e.time_ns; }
-    uint64_t operator()(const store::ProcessRecord& p) const { return p.observed_ns; }
-    uint64_t operator()(const store::ContainerRecord& c) const { return c.observed_ns; }
-    uint64_t operator()(const store::LossRecord& l) const { return l.last_ns; }
-    uint64_t operator()(const store::RecorderStats& s) const { return s.time_ns; }
-  };
-  return std::visit(Visitor{}, record);
-}
-
-Status Append(store::CaptureWriter& writer, const store::JsonRecord& record) {
-  struct Visitor {
-    store::CaptureWriter& w;
-    Status operator()(const store::CaptureHeader&) const {
-      return Status::InvalidArgument("a header may only be the first line");
-    }
-    Status operator()(const store::Event& e) const { return w.AppendEvent(e); }
-    Status operator()(const store::ProcessRecord& p) const { return w.AppendProcess(p); }
-    Status operator()(const store::ContainerRecord& c) const { return w.AppendContainer(c); }
-    Status operator()(const store::LossRecord& l) const { return w.AppendLoss(l); }
-    Status operator()(const store::RecorderStats& s) const { return w.AppendStats(s); }
-  };
-  return std::visit(Visitor{writer}, record);
-}
-
 // Moves the finished temporary file to its name. Without --force, link() refuses an existing
 // name atomically, so a capture that appeared meanwhile is not replaced either.
 Status Publish(const std::string& tmp, const std::string& path, bool force) {
@@ -374,8 +346,8 @@ int RunImport(const std::vector<std::string>& args) {
       if (Status st = (*writer)->Flush(); !st.ok()) return abandon(Fail(what, st));
     }
     last_kind = record.index();
-    latest_ns = std::max(latest_ns, RecordTime(record));
-    if (Status st = Append(**writer, record); !st.ok()) {
+    latest_ns = std::max(latest_ns, store::JsonRecordTime(record));
+    if (Status st = store::AppendJsonRecord(writer->get(), record); !st.ok()) {
       if (st.code() == StatusCode::kInvalidArgument) return abandon(line_error(st));
       return abandon(Fail(what + " line " + std::to_string(line_no), st));
     }

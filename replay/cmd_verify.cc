@@ -48,7 +48,7 @@ std::vector<std::string> CheckRecordingLinks(std::vector<Checked>& files, int* w
     f.previous_digest = r.header->previous_digest;
     f.digest = store::DigestBytes(r.digest);
     f.complete = r.verdict == store::Verdict::kIntact;
-    f.ended_by_rotation = r.has_footer && r.stop_reason == "rotation";
+    f.ended_by_rotation = r.has_footer && r.stop_reason == store::kRotationStopReason;
     links.push_back(std::move(f));
   }
   std::vector<std::string> notes;

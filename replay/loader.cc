@@ -129,11 +129,9 @@ class ContainerTable {
 // say. A host's captures are merged by event time through these (LoadRun::LoadHost).
 struct CaptureLoad {
   const Input* input = nullptr;
-  int64_t capture_id = 0;
   int64_t offset = 0;  // boot-time ns to Unix ns
-  bool forced = false;
   std::unique_ptr<store::CaptureReader> reader;
-  LoadedCapture loaded;
+  LoadedCapture loaded;  // its capture_id and forced are the load's
   uint32_t chunks = 1;  // the header, read by Open
   uint64_t snapshot = 0, container_records = 0, lost = 0;
   std::optional<uint64_t> first_ns, last_ns;
@@ -166,6 +164,8 @@ class LoadRun {
   Status Advance(CaptureLoad* load, int64_t host_id, ProcessState* state,
                  ContainerTable* containers);
   Status FinishCapture(CaptureLoad* load, int64_t host_id);
+  // Points the event rows (capture_id_) and the state machine at `load`'s capture.
+  void UseCapture(const CaptureLoad& load, ProcessState* state);
   Status MergeHost(const std::vector<const Input*>& inputs, int64_t host_id, ProcessState* state,
                    ContainerTable* containers);
   Status HandleEvent(const store::Event& e, int64_t offset, ProcessState* state,
@@ -179,7 +179,7 @@ class LoadRun {
   std::vector<Input> inputs_;
   std::unique_ptr<RowWriter> writer_;
   LoadReport report_;
-  int64_t capture_id_ = 0;
+  int64_t capture_id_ = 0;  // the capture whose events are being handled (UseCapture)
   int64_t next_capture_id_ = 1, next_host_id_ = 1, next_process_id_ = 1, next_container_id_ = 1;
   uint64_t events_done_ = 0, bytes_total_ = 0, bytes_done_ = 0;
   int64_t load_order_ = 0;
@@ -325,14 +325,19 @@ Status LoadRun::HandleEvent(const store::Event& e, int64_t offset, ProcessState*
 Status LoadRun::OpenCapture(const Input& input, CaptureLoad* load) {
   load->input = &input;
   load->offset = input.header.ToUnixNs(0);
-  load->capture_id = next_capture_id_++;
-  load->forced = input.report && (input.report->verdict == Verdict::kTampered ||
-                                  input.report->verdict == Verdict::kCorrupt);
-  auto reader = store::CaptureReader::Open(env_, input.path, {.salvage = load->forced});
+  const bool forced = input.report && (input.report->verdict == Verdict::kTampered ||
+                                       input.report->verdict == Verdict::kCorrupt);
+  auto reader = store::CaptureReader::Open(env_, input.path, {.salvage = forced});
   if (!reader.ok()) return reader.status().Annotate("load capture " + input.path);
   load->reader = std::move(reader).value();
-  load->loaded = LoadedCapture{input.path, "", load->forced, 0, 0, load->capture_id};
+  load->loaded = LoadedCapture{input.path, "", forced, 0, 0, next_capture_id_++};
   return Status::Ok();
+}
+
+void LoadRun::UseCapture(const CaptureLoad& load, ProcessState* state) {
+  if (capture_id_ == load.loaded.capture_id) return;
+  capture_id_ = load.loaded.capture_id;
+  state->SetCapture(capture_id_, load.offset);
 }
 
 // Reads the capture's chunks up to its next events chunk with events in it, taking in the records
@@ -340,8 +345,7 @@ Status LoadRun::OpenCapture(const Input& input, CaptureLoad* load) {
 Status LoadRun::Advance(CaptureLoad* load, int64_t host_id, ProcessState* state,
                         ContainerTable* containers) {
   const int64_t offset = load->offset;
-  state->SetCapture(load->capture_id, offset);
-  capture_id_ = load->capture_id;
+  UseCapture(*load, state);
   store::Chunk& chunk = load->chunk;
   load->order.clear();
   load->next = 0;
@@ -378,8 +382,8 @@ Status LoadRun::Advance(CaptureLoad* load, int64_t host_id, ProcessState* state,
       }
       case ChunkKind::kLosses:
         for (const store::LossRecord& l : chunk.body.losses) {
-          GapRow gap{load->capture_id, store::LossSourceName(l.source), std::nullopt, l.count,
-                     static_cast<int64_t>(l.first_ns) + offset,
+          GapRow gap{load->loaded.capture_id, store::LossSourceName(l.source), std::nullopt,
+                     l.count, static_cast<int64_t>(l.first_ns) + offset,
                      static_cast<int64_t>(l.last_ns) + offset, l.reason};
           if (l.cpu != store::kNoCpu) gap.cpu = l.cpu;
           AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
@@ -426,13 +430,13 @@ Status LoadRun::FinishCapture(CaptureLoad* load, int64_t host_id) {
   std::optional<int64_t> cut_at;
   if (load->last_ns) cut_at = static_cast<int64_t>(*load->last_ns) + load->offset;
   for (const store::Problem& p : reader.problems()) {
-    GapRow gap{load->capture_id, std::string(store::VerdictName(p.verdict)), std::nullopt,
+    GapRow gap{loaded.capture_id, std::string(store::VerdictName(p.verdict)), std::nullopt,
                std::nullopt, cut_at, std::nullopt, p.message};
     AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
     ++loaded.gaps;
   }
   if (reader.problems().empty() && verdict == Verdict::kTruncated) {
-    GapRow gap{load->capture_id, "truncated", std::nullopt, std::nullopt, cut_at, std::nullopt,
+    GapRow gap{loaded.capture_id, "truncated", std::nullopt, std::nullopt, cut_at, std::nullopt,
                "capture ends without a footer"};
     AMBER_RETURN_IF_ERROR(writer_->WriteGap(gap));
     ++loaded.gaps;
@@ -446,7 +450,7 @@ Status LoadRun::FinishCapture(CaptureLoad* load, int64_t host_id) {
       "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)");
   if (!insert.ok()) return insert.status();
   Statement& s = *insert;
-  s.BindInt(1, load->capture_id);
+  s.BindInt(1, loaded.capture_id);
   s.BindText(2, input.uuid);
   s.BindText(3, store::BytesHex(h.recording_id));
   s.BindInt(4, h.file_index);
@@ -468,7 +472,7 @@ Status LoadRun::FinishCapture(CaptureLoad* load, int64_t host_id) {
   if (load->last_ns) s.BindInt(18, h.ToUnixNs(*load->last_ns));
   s.BindText(19, loaded.verdict);
   if (first_problem) s.BindBytes(20, first_problem->message);
-  s.BindInt(21, load->forced);
+  s.BindInt(21, loaded.forced);
   s.BindText(22, store::DigestHex(input.report ? input.report->digest : reader.digest()));
   s.BindInt(23, input.report ? input.report->chunks : load->chunks);
   s.BindInt(24, static_cast<int64_t>(loaded.events));
@@ -482,7 +486,7 @@ Status LoadRun::FinishCapture(CaptureLoad* load, int64_t host_id) {
       "INSERT INTO capture_probes(capture_id,name,status,detail,ops) VALUES (?1,?2,?3,?4,?5)");
   if (!probe.ok()) return probe.status();
   for (const store::ProbeRecord& p : h.probes) {
-    probe->BindInt(1, load->capture_id);
+    probe->BindInt(1, loaded.capture_id);
     probe->BindBytes(2, p.name);
     probe->BindText(3, store::ProbeStatusName(p.status));
     probe->BindBytesOrNull(4, p.detail);
@@ -545,7 +549,7 @@ Status LoadRun::CheckRecordingChains() {
       link.previous_digest = files->ColumnString(2);
       link.digest = files->ColumnString(3);
       link.complete = files->ColumnString(4) == "intact";
-      link.ended_by_rotation = files->ColumnString(5) == "rotation";
+      link.ended_by_rotation = files->ColumnString(5) == store::kRotationStopReason;
       links.push_back(std::move(link));
       rows.push_back({files->ColumnInt(0), files->ColumnString(6), files->ColumnInt(7),
                       files->ColumnInt(8), files->ColumnInt(9)});
@@ -704,6 +708,7 @@ Status LoadRun::MergeHost(const std::vector<const Input*>& inputs, int64_t host_
   };
   std::vector<Stream*> active;  // streams at an event, in the order they joined
   size_t joined = 0;
+  capture_id_ = 0;  // a new state machine: no capture set in it yet
   while (true) {
     Stream* best = nullptr;
     const store::Event* best_event = nullptr;
@@ -725,10 +730,7 @@ Status LoadRun::MergeHost(const std::vector<const Input*>& inputs, int64_t host_
     }
     if (best == nullptr) return Status::Ok();
     CaptureLoad& load = best->load;
-    if (capture_id_ != load.capture_id) {
-      capture_id_ = load.capture_id;
-      state->SetCapture(load.capture_id, load.offset);
-    }
+    UseCapture(load, state);
     const store::Event& e = *best_event;
     AMBER_RETURN_IF_ERROR(HandleEvent(e, load.offset, state, containers));
     if (!load.first_ns || e.time_ns < *load.first_ns) load.first_ns = e.time_ns;

@@ -422,13 +422,14 @@ void RowWriter::BindColumns(Binder* s, EventTable table, PendingRow* row) {
       // file the recorder saw opened, else the spelling folded (replay/file_path.h); the
       // spelling itself goes beside them when it differs (docs/schema.md, "file_events").
       std::string_view path = a->path, path2 = a->path2;
-      if (!a->opened_path.empty()) {
+      if (!a->opened_path.empty() && a->opened_path != a->path) {
         path = a->opened_path;
       } else if (!IsFolded(a->path)) {
         row->path = FoldPath(a->path);
         path = row->path;
       }
-      if (!IsFolded(a->path2)) {
+      const bool folded2 = !IsFolded(a->path2);
+      if (folded2) {
         row->path2 = FoldPath(a->path2);
         path2 = row->path2;
       }
@@ -438,8 +439,9 @@ void RowWriter::BindColumns(Binder* s, EventTable table, PendingRow* row) {
       s->BindInt(k + 4, a->mode);
       id_or_null(k + 5, a->owner_uid);
       id_or_null(k + 6, a->owner_gid);
-      if (path != a->path) s->BindBytesOrNullRef(k + 7, a->path);
-      if (path2 != a->path2) s->BindBytesOrNullRef(k + 8, a->path2);
+      // The spelling, where path is not it (NULL otherwise: FinishRow).
+      if (path.data() != a->path.data()) s->BindBytesOrNullRef(k + 7, a->path);
+      if (folded2) s->BindBytesOrNullRef(k + 8, a->path2);
       break;
     }
     case EventTable::kNet: {

@@ -198,7 +198,7 @@ Status CaptureWriter::MaybeRotate(uint64_t now) {
   const bool by_age =
       options_.rotate_interval_ns != 0 && now - file_started_ns_ >= options_.rotate_interval_ns;
   if (!by_size && !by_age) return Status::Ok();
-  AMBER_RETURN_IF_ERROR(FinishFile("rotation"));
+  AMBER_RETURN_IF_ERROR(FinishFile(std::string(kRotationStopReason)));
   header_.previous_digest = DigestBytes(chunks_->digest());
   ++header_.file_index;
   AMBER_RETURN_IF_ERROR(OpenNextFile());

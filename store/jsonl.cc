@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
+#include "store/capture_writer.h"
 #include "store/hash.h"
 
 namespace amber::store {
@@ -760,6 +761,33 @@ std::string ToJsonLine(const JsonRecord& record, const CaptureHeader* clock) {
 }
 
 std::string_view JsonRecordType(const JsonRecord& record) { return kRecordTypes[record.index()]; }
+
+uint64_t JsonRecordTime(const JsonRecord& record) {
+  struct Visitor {
+    uint64_t operator()(const CaptureHeader& h) const { return h.started_ns; }
+    uint64_t operator()(const Event& e) const { return e.time_ns; }
+    uint64_t operator()(const ProcessRecord& p) const { return p.observed_ns; }
+    uint64_t operator()(const ContainerRecord& c) const { return c.observed_ns; }
+    uint64_t operator()(const LossRecord& l) const { return l.last_ns; }
+    uint64_t operator()(const RecorderStats& s) const { return s.time_ns; }
+  };
+  return std::visit(Visitor{}, record);
+}
+
+Status AppendJsonRecord(CaptureWriter* writer, const JsonRecord& record) {
+  struct Visitor {
+    CaptureWriter* w;
+    Status operator()(const CaptureHeader&) const {
+      return Status::InvalidArgument("a header may only be the first line");
+    }
+    Status operator()(const Event& e) const { return w->AppendEvent(e); }
+    Status operator()(const ProcessRecord& p) const { return w->AppendProcess(p); }
+    Status operator()(const ContainerRecord& c) const { return w->AppendContainer(c); }
+    Status operator()(const LossRecord& l) const { return w->AppendLoss(l); }
+    Status operator()(const RecorderStats& s) const { return w->AppendStats(s); }
+  };
+  return std::visit(Visitor{writer}, record);
+}
 
 Result<JsonRecord> ParseJsonLine(std::string_view line) {
   if (line.size() > kMaxJsonLineBytes) {

@@ -10,7 +10,8 @@
 // the field's width, and unknown or duplicated fields are errors (a typo in a hand-written fixture
 // must not pass silently). Missing fields keep the store/records.h defaults.
 //
-// Pure functions over values; thread-safe. nlohmann::json stays inside jsonl.cc.
+// Pure functions over values (AppendJsonRecord excepted); thread-safe. nlohmann::json stays
+// inside jsonl.cc.
 #ifndef AMBER_STORE_JSONL_H_
 #define AMBER_STORE_JSONL_H_
 
@@ -58,6 +59,15 @@ Result<JsonRecord> ParseJsonLine(std::string_view line);
 
 // The line "type" of a record: "header", "event", "process", "container", "loss" or "stats".
 std::string_view JsonRecordType(const JsonRecord& record);
+
+// The instant a record speaks of (boot-time ns): an importer drives its writer's clock with the
+// latest of them, so chunk and footer times describe the imported data, not the machine's clock.
+uint64_t JsonRecordTime(const JsonRecord& record);
+
+class CaptureWriter;
+// Appends a record to the capture being written. A header is InvalidArgument: it is the
+// writer's own, given when the capture was created.
+Status AppendJsonRecord(CaptureWriter* writer, const JsonRecord& record);
 
 }  // namespace amber::store
 

@@ -322,6 +322,8 @@ struct Footer {
   uint64_t lost = 0;
   friend bool operator==(const Footer&, const Footer&) = default;
 };
+// Footer::stop_reason of a file closed because its recording went on in the next file.
+inline constexpr std::string_view kRotationStopReason = "rotation";
 
 // The union member ("family") an EventArgs holds, as capture.capnp names it: "none", "fork",
 // "exec", "exit", "cred", "control", "ns", "target", "file", "memory", "net", "syscall", or

@@ -23,31 +23,6 @@ using namespace amber;
 
 constexpr size_t kMaxLines = 2000;  // a case of this many records says all a bigger one would
 
-uint64_t RecordTime(const store::JsonRecord& record) {
-  struct Visitor {
-    uint64_t operator()(const store::CaptureHeader& h) const { return h.started_ns; }
-    uint64_t operator()(const store::Event& e) const { return e.time_ns; }
-    uint64_t operator()(const store::ProcessRecord& p) const { return p.observed_ns; }
-    uint64_t operator()(const store::ContainerRecord& c) const { return c.observed_ns; }
-    uint64_t operator()(const store::LossRecord& l) const { return l.last_ns; }
-    uint64_t operator()(const store::RecorderStats& s) const { return s.time_ns; }
-  };
-  return std::visit(Visitor{}, record);
-}
-
-Status Append(store::CaptureWriter& w, const store::JsonRecord& record) {
-  struct Visitor {
-    store::CaptureWriter& w;
-    Status operator()(const store::CaptureHeader&) const { return Status::Ok(); }  // ignored
-    Status operator()(const store::Event& e) const { return w.AppendEvent(e); }
-    Status operator()(const store::ProcessRecord& p) const { return w.AppendProcess(p); }
-    Status operator()(const store::ContainerRecord& c) const { return w.AppendContainer(c); }
-    Status operator()(const store::LossRecord& l) const { return w.AppendLoss(l); }
-    Status operator()(const store::RecorderStats& s) const { return w.AppendStats(s); }
-  };
-  return std::visit(Visitor{w}, record);
-}
-
 // Writes the lines that parse as a capture at /f.amber; false when nothing could be written.
 bool WriteCapture(store::MemEnv* env, std::string_view text) {
   std::vector<store::JsonRecord> records;
@@ -72,8 +47,8 @@ bool WriteCapture(store::MemEnv* env, std::string_view text) {
   auto writer = store::CaptureWriter::Create(env, "/f.amber", header, options);
   if (!writer.ok()) return false;
   for (const store::JsonRecord& record : records) {
-    latest_ns = std::max(latest_ns, RecordTime(record));
-    if (!Append(**writer, record).ok()) return false;
+    latest_ns = std::max(latest_ns, store::JsonRecordTime(record));
+    if (!store::AppendJsonRecord(writer->get(), record).ok()) return false;
   }
   return (*writer)->Close("fuzz").ok();
 }
